@@ -1,0 +1,106 @@
+/**
+ * The typed values that flow through the pipeline:
+ * registry answer → AttestationSet → VerifiedProvenance → Verdict.
+ */
+import type {ErrorCode} from './errors';
+
+/** An npm package version as the registry names it. */
+export type PackageRef = {
+  name: string;
+  version: string;
+};
+
+export const PROVENANCE_PREDICATE_TYPES = [
+  `https://slsa.dev/provenance/v0.2`,
+  `https://slsa.dev/provenance/v1`,
+] as const;
+export const PUBLISH_PREDICATE_TYPE = `https://github.com/npm/attestation/tree/main/specs/publish/v0.1`;
+
+/** One entry of the registry's attestations answer, shape-checked but not yet verified. */
+export type AttestationEntry = {
+  predicateType: string;
+  /** The Sigstore bundle as JSON; still untrusted. */
+  bundle: unknown;
+};
+
+export type AttestationSet = {
+  provenance?: AttestationEntry;
+  publish?: AttestationEntry;
+  /** Predicate types we do not interpret; reported, never trusted. */
+  unknownPredicateTypes: string[];
+};
+
+/**
+ * The signer identity read from the Fulcio certificate that Sigstore verified. Only these fields say
+ * who built the package: the predicate is written by the workflow and is trusted only where it agrees.
+ */
+export type CertificateIdentity = {
+  subjectAlternativeName?: string;
+  issuer?: string;
+  /** Normalised `https://host/owner/repo`. */
+  sourceRepo?: string;
+  ref?: string;
+  commit?: string;
+  /** Path of the workflow that defined the build (BuildConfigURI, or the SAN when absent). */
+  workflowPath?: string;
+  /** Workflow that signed (BuildSignerURI): differs from the build config for reusable workflows. */
+  buildSignerUri?: string;
+  runnerEnvironment?: string;
+  /** Every Fulcio extension found, by OID, decoded to text. */
+  extensions: Record<string, string>;
+};
+
+/** What the SLSA predicate claims, in one shape for all generations (v0.2 ×3, v1). */
+export type ProvenanceClaims = {
+  predicateType: string;
+  buildType: string;
+  builderId: string;
+  sourceRepo: string;
+  ref?: string;
+  commit?: string;
+  workflowPath?: string;
+  /** Raw `entryPoint` for v0.2, kept because older npm versions wrote `owner/repo/path@ref`. */
+  entryPoint?: string;
+  runnerEnvironment?: string;
+};
+
+export type SlsaLevel = 0 | 1 | 2 | 3;
+
+/** Everything established about one package after every check of the verifier passed. */
+export type VerifiedProvenance = {
+  package: PackageRef;
+  /** sha512 hex of the tarball that was bound to the attestations. */
+  tarballSha512: string;
+  provenance?: {
+    claims: ProvenanceClaims;
+    identity: CertificateIdentity;
+    /** When the transparency log recorded the signature. */
+    integratedTime?: Date;
+  };
+  publish?: {
+    keyId: string;
+    integratedTime?: Date;
+  };
+  slsaLevel: SlsaLevel;
+  unknownPredicateTypes: string[];
+};
+
+export type Status = `verified` | `violation` | `invalid` | `missing` | `unverifiable`;
+
+/** What the policy concluded for one package. */
+export type Verdict = {
+  package: PackageRef;
+  status: Status;
+  /** Absent when the package verified and satisfied its rule. */
+  code?: ErrorCode;
+  message?: string;
+  expected?: string;
+  found?: string;
+  /** Whether the install may go on: false blocks in `enforce` mode. */
+  allowed: boolean;
+  mode: `enforce` | `warn` | `off`;
+  /** Index and description of the rule that decided, or `default`. */
+  rule: string;
+  notes: string[];
+  provenance?: VerifiedProvenance;
+};
