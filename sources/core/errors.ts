@@ -66,6 +66,8 @@ export function kindOf(code: ErrorCode): ErrorKind {
 
 /** What a rejection expected and what it found, for messages that explain themselves. */
 export type Mismatch = {
+  /** What was compared, as a sentence: "The tarball is not the one that was attested". */
+  what: string;
   expected: string;
   found: string;
 };
@@ -96,6 +98,6 @@ export function mismatch(code: ErrorCode, what: string, expected: string, found:
   return new ProvenanceError({
     code,
     message: `${what}: expected ${expected}, found ${shown}`,
-    mismatch: {expected, found: shown},
+    mismatch: {what, expected, found: shown},
   });
 }

@@ -1,0 +1,36 @@
+import {Builtins, Cli} from 'clipanion';
+
+import {EXIT} from '../core/exitCodes';
+import {VerifyCommand} from './commands/VerifyCommand';
+
+declare const __VERSION__: string;
+
+const cli = new Cli({
+  binaryLabel: `npm provenance verifier`,
+  binaryName: `yarn-provenance`,
+  binaryVersion: typeof __VERSION__ === `string` ? __VERSION__ : `dev`,
+});
+
+cli.register(VerifyCommand);
+cli.register(Builtins.HelpCommand);
+cli.register(Builtins.VersionCommand);
+
+async function main(args: Array<string>): Promise<number> {
+  // Clipanion reports usage errors with exit code 1, which here means "verification failed":
+  // parse first, so that an unknown flag or a missing option exits 2 like every usage problem.
+  try {
+    cli.process(args);
+  } catch (error) {
+    process.stderr.write(cli.error(error as Error, {colored: false}));
+    return EXIT.USAGE;
+  }
+  return cli.run(args);
+}
+
+main(process.argv.slice(2)).then(code => {
+  process.exitCode = code;
+}, error => {
+  // A bug, not a verdict: one line, and an exit code no verdict uses.
+  process.stderr.write(`Internal error: ${(error as Error).message}\n`);
+  process.exitCode = 70;
+});

@@ -1,0 +1,81 @@
+import {kindOf} from '../errors';
+import type {ErrorCode, ProvenanceError} from '../errors';
+import type {PackageRef, Verdict, VerifiedProvenance} from '../provenance.types';
+import {describeRule} from './describeRule';
+import {findRule} from './findRule';
+import {matchesAnyGlob} from './glob';
+import type {Policy, Rule, RunnerRequirement} from './policy.types';
+import {repoMatches} from './source';
+
+/** What verification produced for one package: verified evidence, or the reason there is none. */
+export type Evidence =
+  | {ok: true, provenance: VerifiedProvenance}
+  | {ok: false, error: ProvenanceError};
+
+/**
+ * Applies the policy to one package's evidence. Verification failures keep their own status
+ * (`invalid`, `unverifiable`); only genuine evidence can be a `violation`.
+ */
+export function evaluatePolicy(policy: Policy, pkg: PackageRef, evidence: Evidence, now: Date = new Date()): Verdict {
+  const {rule, expired} = findRule(policy, pkg, now);
+  const decider = rule ?? policy.default;
+  const notes = expired.map(old => `${describeRule(old)} expired on ${old.expires}${old.reason ? ` (${old.reason})` : ``} and no longer applies`);
+  const base = {package: pkg, mode: decider.mode, rule: rule ? describeRule(rule) : `default`, notes};
+
+  const fail = (status: Verdict[`status`], code: ErrorCode, message: string, expected?: string, found?: string): Verdict => ({
+    ...base, status, code, message, expected, found,
+    // `warn` reports and lets the install go on; `off` does not even report.
+    allowed: decider.mode !== `enforce`,
+    provenance: evidence.ok ? evidence.provenance : undefined,
+  });
+
+  if (!evidence.ok) {
+    const {error} = evidence;
+    const status = kindOf(error.code) === `unverifiable` ? `unverifiable` : `invalid`;
+    return fail(status, error.code, error.mismatch?.what ?? error.message, error.mismatch?.expected, error.mismatch?.found);
+  }
+
+  const provenance = evidence.provenance.provenance;
+  if (provenance === undefined) {
+    if (decider.require === `provenance`)
+      return fail(`missing`, `PROVENANCE_MISSING`, `No provenance attestation, and ${base.rule} requires one`, `a provenance attestation`, `none`);
+    return {...base, status: `missing`, allowed: true, provenance: evidence.provenance};
+  }
+
+  const violation = rule === undefined ? undefined : checkIdentity(rule, evidence.provenance);
+  if (violation !== undefined)
+    return fail(`violation`, violation.code, `${violation.what} does not match ${base.rule}`, violation.expected, violation.found);
+
+  return {...base, status: `verified`, allowed: true, provenance: evidence.provenance};
+}
+
+type Violation = {code: ErrorCode, what: string, expected: string, found: string};
+
+/** Each constraint is checked against the certificate's identity, never against the predicate alone. */
+function checkIdentity(rule: Rule, verified: VerifiedProvenance): Violation | undefined {
+  const {identity, claims} = verified.provenance!;
+  const shown = (value: string | undefined) => value ?? `(not recorded in the certificate)`;
+
+  if (rule.source && !rule.source.some(pattern => identity.sourceRepo !== undefined && repoMatches(pattern, identity.sourceRepo)))
+    return {code: `SOURCE_REPO_MISMATCH`, what: `Source repository`, expected: rule.source.join(` or `), found: shown(identity.sourceRepo)};
+  if (rule.ref && !(identity.ref !== undefined && matchesAnyGlob(rule.ref, identity.ref)))
+    return {code: `REF_MISMATCH`, what: `Git ref`, expected: rule.ref.join(` or `), found: shown(identity.ref)};
+  if (rule.workflow && !(identity.workflowPath !== undefined && matchesAnyGlob(rule.workflow, identity.workflowPath)))
+    return {code: `WORKFLOW_MISMATCH`, what: `Build workflow`, expected: rule.workflow.join(` or `), found: shown(identity.workflowPath)};
+  if (rule.builder && !matchesAnyGlob(rule.builder, claims.builderId))
+    return {code: `BUILDER_MISMATCH`, what: `Builder`, expected: rule.builder.join(` or `), found: claims.builderId};
+  if (rule.runner && !runnerMatches(rule.runner, identity.runnerEnvironment))
+    return {code: `RUNNER_MISMATCH`, what: `Runner environment`, expected: rule.runner, found: shown(identity.runnerEnvironment)};
+  if (rule.issuer && !(identity.issuer !== undefined && rule.issuer.includes(identity.issuer)))
+    return {code: `ISSUER_MISMATCH`, what: `OIDC issuer`, expected: rule.issuer.join(` or `), found: shown(identity.issuer)};
+
+  return undefined;
+}
+
+function runnerMatches(requirement: RunnerRequirement, found: string | undefined): boolean {
+  if (requirement === `any`)
+    return true;
+  if (requirement === `hosted`)
+    return found === `github-hosted` || found === `gitlab-hosted`;
+  return found === requirement;
+}

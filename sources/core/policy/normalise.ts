@@ -1,0 +1,85 @@
+/**
+ * From validated data to the `Policy` the core reads: defaults applied, one-or-list fields made lists,
+ * sources in their normal form. Runs only on data that passed every check.
+ */
+import type {Segment} from './finding';
+import type {Mode, Policy, Requirement, Rule, RunnerRequirement, SourcePosition} from './policy.types';
+import {normaliseSource} from './source';
+
+type StringOrList = string | string[];
+
+/** The file's shape once the schema and the semantic checks accepted it. */
+export type ValidatedPolicy = {
+  version: 1;
+  default?: {require?: Requirement, mode?: Mode};
+  rules?: Array<{
+    packages: StringOrList;
+    versions?: string;
+    source?: StringOrList;
+    ref?: StringOrList;
+    workflow?: StringOrList;
+    builder?: StringOrList;
+    runner?: RunnerRequirement;
+    issuer?: StringOrList;
+    require?: Requirement;
+    mode?: Mode;
+    reason?: string;
+    expires?: string;
+  }>;
+};
+
+/** YAML 1.1 (or an explicit `!!timestamp`) reads `2027-03-01` as a Date; the contract keeps the text. */
+export function withDatesAsStrings(value: unknown): unknown {
+  if (value instanceof Date) {
+    const iso = Number.isNaN(value.getTime()) ? `invalid date` : value.toISOString();
+    // A date at UTC midnight is what the author wrote as YYYY-MM-DD; anything else stays visibly not one.
+    return iso.endsWith(`T00:00:00.000Z`) ? iso.slice(0, 10) : iso;
+  }
+  if (Array.isArray(value))
+    return value.map(withDatesAsStrings);
+  if (typeof value === `object` && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withDatesAsStrings(item)]));
+  return value;
+}
+
+function toList(value: StringOrList | undefined): string[] | undefined {
+  if (value === undefined)
+    return undefined;
+  return typeof value === `string` ? [value] : [...value];
+}
+
+export function toPolicy(
+  data: ValidatedPolicy,
+  origin: string,
+  positionOf: (path: Segment[]) => SourcePosition | undefined,
+): Omit<Policy, `digest`> {
+  const defaults = {
+    require: data.default?.require ?? `none`,
+    mode: data.default?.mode ?? `enforce`,
+  };
+
+  const rules = (data.rules ?? []).map((raw, index): Rule => {
+    // Naming where the provenance must come from only makes sense if provenance is required.
+    const constrainsIdentity = [raw.source, raw.ref, raw.workflow, raw.builder, raw.runner, raw.issuer]
+      .some(field => field !== undefined);
+
+    return {
+      index,
+      position: positionOf([`rules`, index]),
+      packages: toList(raw.packages)!,
+      versions: raw.versions,
+      source: toList(raw.source)?.map(normaliseSource),
+      ref: toList(raw.ref),
+      workflow: toList(raw.workflow),
+      builder: toList(raw.builder),
+      runner: raw.runner,
+      issuer: toList(raw.issuer),
+      require: raw.require ?? (constrainsIdentity ? `provenance` : defaults.require),
+      mode: raw.mode ?? defaults.mode,
+      reason: raw.reason,
+      expires: raw.expires,
+    };
+  });
+
+  return {version: 1, default: defaults, rules, origin};
+}

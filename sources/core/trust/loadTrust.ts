@@ -1,0 +1,126 @@
+import {createHash} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+
+import {TrustedRoot} from '@sigstore/protobuf-specs';
+import {toTrustMaterial} from '@sigstore/verify';
+import type {TrustMaterial} from '@sigstore/verify';
+
+import {ProvenanceError} from '../errors';
+import {embeddedRegistryKeys, embeddedTrustedRoot} from './embedded';
+import {refreshTrust} from './refresh';
+import {parseRegistryKeys, toKeyFinder} from './registryKeys';
+
+/** Trust material built once per run and shared by every verification. */
+export type Trust = {
+  material: TrustMaterial;
+  /** sha256 of the trusted root and keys as used; part of every verdict cache key. */
+  digest: string;
+  source: `embedded` | `refreshed` | `custom`;
+  /** Human notes, e.g. why a refresh was not used. */
+  notes: Array<string>;
+};
+
+export type TrustOptions = {
+  /** A trusted_root.json for a private Sigstore deployment. */
+  trustedRootPath?: string;
+  /** Registry attestation keys (TUF keys.json or a registry's /-/npm/v1/keys answer). */
+  registryKeysPath?: string;
+  /** Try the public-good TUF repository first; falls back to the embedded copy on any failure. */
+  refresh?: {cachePath: string, timeoutMs: number};
+};
+
+export async function loadTrust(options: TrustOptions = {}): Promise<Trust> {
+  const notes: Array<string> = [];
+  let trustedRoot = embeddedTrustedRoot();
+  let registryKeys = embeddedRegistryKeys();
+  let source: Trust[`source`] = `embedded`;
+
+  const custom = options.trustedRootPath !== undefined || options.registryKeysPath !== undefined;
+  if (!custom && options.refresh) {
+    try {
+      ({trustedRoot, registryKeys} = await refreshTrust(options.refresh));
+      source = `refreshed`;
+    } catch (error) {
+      notes.push(`Using the trust material embedded in this build (TUF refresh failed: ${(error as Error).message})`);
+    }
+  }
+
+  if (options.trustedRootPath !== undefined)
+    trustedRoot = await readTrustFile(options.trustedRootPath);
+  if (options.registryKeysPath !== undefined)
+    registryKeys = await readTrustFile(options.registryKeysPath);
+  if (custom)
+    source = `custom`;
+
+  return toTrust({
+    trustedRoot,
+    registryKeys,
+    trustedRootOrigin: options.trustedRootPath ?? `the embedded trusted root`,
+    registryKeysOrigin: options.registryKeysPath ?? `the embedded npm registry keys`,
+    source,
+    notes,
+  });
+}
+
+export function toTrust({trustedRoot, registryKeys, trustedRootOrigin, registryKeysOrigin, source, notes = []}: {
+  trustedRoot: string;
+  registryKeys: string;
+  trustedRootOrigin: string;
+  registryKeysOrigin: string;
+  source: Trust[`source`];
+  notes?: Array<string>;
+}): Trust {
+  const rootJson = parseJson(trustedRoot, trustedRootOrigin);
+  assertTrustedRootShape(rootJson, trustedRootOrigin);
+
+  let root: TrustedRoot;
+  let material: TrustMaterial;
+  try {
+    root = TrustedRoot.fromJSON(rootJson);
+    const keyFinder = toKeyFinder(parseRegistryKeys(parseJson(registryKeys, registryKeysOrigin), registryKeysOrigin), registryKeysOrigin);
+    material = toTrustMaterial(root, keyFinder);
+  } catch (cause) {
+    if (cause instanceof ProvenanceError)
+      throw cause;
+    throw new ProvenanceError({code: `TRUST_MATERIAL_INVALID`, message: `${trustedRootOrigin} cannot be used as a Sigstore trusted root: ${(cause as Error).message}`, cause});
+  }
+
+  const digest = createHash(`sha256`).update(trustedRoot).update(`\0`).update(registryKeys).digest(`hex`);
+  return {material, digest, source, notes};
+}
+
+async function readTrustFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, `utf8`);
+  } catch (cause) {
+    throw new ProvenanceError({code: `INPUT_UNREADABLE`, message: `Cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, cause});
+  }
+}
+
+function parseJson(text: string, origin: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new ProvenanceError({code: `TRUST_MATERIAL_INVALID`, message: `${origin} is not valid JSON`, cause});
+  }
+}
+
+// TrustedRoot.fromJSON accepts nearly anything and yields empty lists, which would make every
+// certificate fail with a confusing message; say plainly what is missing instead.
+function assertTrustedRootShape(json: unknown, origin: string): void {
+  const root = json as Record<string, unknown> | null;
+  const problems: Array<string> = [];
+  if (typeof root !== `object` || root === null || Array.isArray(root)) {
+    problems.push(`it is not a JSON object`);
+  } else {
+    for (const key of [`tlogs`, `certificateAuthorities`]) {
+      if (!Array.isArray(root[key]) || (root[key] as Array<unknown>).length === 0) {
+        problems.push(`"${key}" must be a non-empty list`);
+      }
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new ProvenanceError({code: `TRUST_MATERIAL_INVALID`, message: `${origin} is not a Sigstore trusted root: ${problems.join(`; `)}`});
+  }
+}
