@@ -29,12 +29,15 @@ describe(`policies/recommended.yml`, () => {
     expect(decision(policy, `left-pad`)).toEqual({default: {require: `none`, mode: `enforce`}});
   });
 
+  // No runner pin here: certificates from before March 2023 do not record it.
+  const anyRunner = <T extends {runner: string}>(pin: T) => ({...pin, runner: undefined, mode: `enforce`});
+
   it(`pins well-known packages to their repositories`, () => {
-    expect(decision(policy, `sigstore`)).toEqual({...SIGSTORE, mode: `enforce`});
-    expect(decision(policy, `@sigstore/bundle`)).toEqual({...SIGSTORE, mode: `enforce`});
-    expect(decision(policy, `@sigstore/protobuf-specs`)).toEqual({...PROTOBUF, mode: `enforce`});
-    expect(decision(policy, `tuf-js`)).toEqual({...TUF, mode: `enforce`});
-    expect(decision(policy, `@tufjs/models`)).toEqual({...TUF, mode: `enforce`});
+    expect(decision(policy, `sigstore`)).toEqual(anyRunner(SIGSTORE));
+    expect(decision(policy, `@sigstore/bundle`)).toEqual(anyRunner(SIGSTORE));
+    expect(decision(policy, `@sigstore/protobuf-specs`)).toEqual(anyRunner(PROTOBUF));
+    expect(decision(policy, `tuf-js`)).toEqual(anyRunner(TUF));
+    expect(decision(policy, `@tufjs/models`)).toEqual(anyRunner(TUF));
     expect(decision(policy, `sigstore-evil`)).toEqual({default: policy.default});
   });
 });
