@@ -8,7 +8,6 @@ import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), `..`);
-const {version} = JSON.parse(readFileSync(join(root, `package.json`), `utf8`));
 const only = process.argv[2];
 
 if (only === undefined || only === `cli`) {
@@ -23,7 +22,6 @@ if (only === undefined || only === `cli`) {
     keepNames: true,
     legalComments: `eof`,
     banner: {js: `#!/usr/bin/env node`},
-    define: {__VERSION__: JSON.stringify(version)},
     logLevel: `warning`,
   });
   console.log(`built bundles/yarn-provenance.cjs`);

@@ -1,14 +1,13 @@
 import {Builtins, Cli} from 'clipanion';
 
 import {EXIT} from '../core/exitCodes';
+import {VERSION} from '../core/version';
 import {VerifyCommand} from './commands/VerifyCommand';
-
-declare const __VERSION__: string;
 
 const cli = new Cli({
   binaryLabel: `npm provenance verifier`,
   binaryName: `yarn-provenance`,
-  binaryVersion: typeof __VERSION__ === `string` ? __VERSION__ : `dev`,
+  binaryVersion: VERSION,
 });
 
 cli.register(VerifyCommand);

@@ -1,0 +1,89 @@
+import {createHash, randomBytes} from 'node:crypto';
+import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
+import {dirname} from 'node:path';
+
+import type {PackageRef, VerifiedProvenance} from '../provenance.types';
+
+/**
+ * A machine-local store of what was already established, so that an unchanged warm install costs
+ * almost nothing. It lives in the user's global folder, never in the repository: a file that anyone
+ * can commit must not be able to vouch for a package.
+ *
+ * - bindings: Yarn's zip checksum → sha512 of the npm tarball it was converted from (proved once by
+ *   hashing the download, or by re-deriving the zip from a fresh download).
+ * - evidence: verified provenance, under a key of content digests (package, tarball sha512, trust
+ *   material, format version). Policies are not part of the key: the policy is re-applied on every
+ *   run (microseconds), so that editing it takes effect at once without re-verifying anything.
+ */
+const FORMAT = 1;
+
+type StoredEvidence = Omit<VerifiedProvenance, `provenance` | `publish`> & {
+  provenance?: Omit<NonNullable<VerifiedProvenance[`provenance`]>, `integratedTime`> & {integratedTime?: string};
+  publish?: {keyId: string, integratedTime?: string};
+};
+
+type StoreFile = {
+  format: number;
+  bindings: Record<string, string>;
+  evidence: Record<string, StoredEvidence>;
+};
+
+export class LocalStore {
+  private dirty = false;
+
+  private constructor(private readonly path: string, private readonly data: StoreFile) {}
+
+  static async open(path: string): Promise<LocalStore> {
+    try {
+      const data = JSON.parse(await readFile(path, `utf8`)) as StoreFile;
+      if (data.format === FORMAT && typeof data.bindings === `object` && typeof data.evidence === `object`)
+        return new LocalStore(path, data);
+    } catch {
+      // Absent or unreadable: a cache may always start empty.
+    }
+    return new LocalStore(path, {format: FORMAT, bindings: {}, evidence: {}});
+  }
+
+  static evidenceKey(registry: string, pkg: PackageRef, tarballSha512: string, trustDigest: string): string {
+    return createHash(`sha256`).update(JSON.stringify([FORMAT, registry, pkg.name, pkg.version, tarballSha512, trustDigest])).digest(`hex`);
+  }
+
+  getBinding(checksum: string): string | undefined {
+    return this.data.bindings[checksum];
+  }
+
+  setBinding(checksum: string, tarballSha512: string): void {
+    if (this.data.bindings[checksum] === tarballSha512)
+      return;
+    this.data.bindings[checksum] = tarballSha512;
+    this.dirty = true;
+  }
+
+  getEvidence(key: string): VerifiedProvenance | undefined {
+    const stored = this.data.evidence[key];
+    if (stored === undefined)
+      return undefined;
+    const date = (value?: string) => value === undefined ? undefined : new Date(value);
+    return {
+      ...stored,
+      provenance: stored.provenance && {...stored.provenance, integratedTime: date(stored.provenance.integratedTime)},
+      publish: stored.publish && {...stored.publish, integratedTime: date(stored.publish.integratedTime)},
+    };
+  }
+
+  setEvidence(key: string, evidence: VerifiedProvenance): void {
+    this.data.evidence[key] = JSON.parse(JSON.stringify(evidence)) as StoredEvidence;
+    this.dirty = true;
+  }
+
+  /** Atomic: written to a temporary file, then renamed over the old one. */
+  async save(): Promise<void> {
+    if (!this.dirty)
+      return;
+    await mkdir(dirname(this.path), {recursive: true});
+    const temporary = `${this.path}.${randomBytes(6).toString(`hex`)}.tmp`;
+    await writeFile(temporary, JSON.stringify(this.data));
+    await rename(temporary, this.path);
+    this.dirty = false;
+  }
+}

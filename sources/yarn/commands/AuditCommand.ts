@@ -1,0 +1,98 @@
+import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
+import {Cache, Configuration, Project, StreamReport} from '@yarnpkg/core';
+import {Command, Option} from 'clipanion';
+
+import {EXIT, exitCodeFor} from '../../core/exitCodes';
+import {toMarkdown} from '../../core/report/toMarkdown';
+import {toSarif} from '../../core/report/toSarif';
+import {toTable} from '../../core/report/toTable';
+import {toVerdictRecord} from '../../core/report/verdictRecord';
+import {VERSION} from '../../core/version';
+import {auditProject} from '../auditProject';
+
+export class AuditCommand extends BaseCommand {
+  static override paths = [[`provenance`, `audit`]];
+
+  static override usage = Command.Usage({
+    category: `Provenance-related commands`,
+    description: `verify the provenance of every npm package against the policy`,
+    details: `
+      Checks every npm package that the current workspace depends on (directly or not), or every workspace's with \`-A,--all\`, against the project's provenance policy (\`provenancePolicyPath\`, \`.provenance.yml\` by default; the built-in policy when there is none): Sigstore signatures, the tarball binding, and the signer identity (source repository, ref, workflow, builder, runner).
+
+      Nothing is installed or changed. Results already established on this machine are reused; the rest is fetched from the registry through Yarn's network settings.
+
+      Output: a table by default; \`--json\` prints one JSON record per package (one per line); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries.
+
+      Exit codes: 0 nothing blocks; 1 a package violates the policy or fails verification; 2 the policy is invalid; 3 nothing failed but some packages could not be verified (network).
+    `,
+    examples: [[
+      `Audit the current workspace's dependencies`,
+      `$0 provenance audit`,
+    ], [
+      `Audit every workspace and write SARIF for code scanning`,
+      `$0 provenance audit --all --sarif > provenance.sarif`,
+    ], [
+      `Add a summary to a GitHub Actions job`,
+      `$0 provenance audit --markdown >> "$GITHUB_STEP_SUMMARY"`,
+    ]],
+  });
+
+  all = Option.Boolean(`-A,--all`, false, {description: `Audit the dependencies of every workspace`});
+  json = Option.Boolean(`--json`, false, {description: `Print one JSON record per package`});
+  sarif = Option.Boolean(`--sarif`, false, {description: `Print a SARIF 2.1.0 log`});
+  markdown = Option.Boolean(`--markdown`, false, {description: `Print a Markdown summary`});
+
+  async execute(): Promise<number> {
+    if ([this.json, this.sarif, this.markdown].filter(Boolean).length > 1) {
+      this.context.stderr.write(`Choose one of --json, --sarif and --markdown.\n`);
+      return EXIT.USAGE;
+    }
+
+    const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
+    const {project, workspace} = await Project.find(configuration, this.context.cwd);
+    if (!workspace)
+      throw new WorkspaceRequiredError(project.cwd, this.context.cwd);
+    await project.restoreInstallState();
+    await Cache.find(configuration);
+
+    const workspaces = this.all ? project.workspaces : [workspace];
+    let exitCode: number = EXIT.OK;
+    const quiet = this.sarif || this.markdown;
+
+    await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false, forceSectionAlignment: false}, async report => {
+      const result = await auditProject(project, workspaces, quiet ? silent(report) : report);
+      if (result === null) {
+        exitCode = EXIT.USAGE;
+        return;
+      }
+
+      exitCode = exitCodeFor(result.verdicts);
+      if (this.json) {
+        for (const verdict of result.verdicts)
+          report.reportJson(toVerdictRecord(verdict));
+      } else if (this.sarif) {
+        this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfileUri: `yarn.lock`}), null, 2)}\n`);
+      } else if (this.markdown) {
+        this.context.stdout.write(toMarkdown(result.verdicts, result.policy.origin));
+      } else {
+        for (const line of toTable(result.verdicts))
+          report.reportInfo(null, line);
+      }
+    });
+
+    return exitCode;
+  }
+}
+
+/** For machine formats on stdout: keep Yarn's own report lines out of the document. */
+function silent<T extends object>(report: T): T {
+  return new Proxy(report, {
+    get(target, property, receiver) {
+      if (property === `reportInfo` || property === `reportWarning`)
+        return () => {};
+      if (property === `reportProgress`)
+        return () => Object.assign(Promise.resolve(), {stop: () => {}});
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}

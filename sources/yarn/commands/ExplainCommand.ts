@@ -1,0 +1,74 @@
+import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
+import {Configuration, Project, StreamReport} from '@yarnpkg/core';
+import {Command, Option} from 'clipanion';
+
+import {EXIT, exitCodeFor} from '../../core/exitCodes';
+import {formatVerdict} from '../../core/report/formatVerdict';
+import {auditProject} from '../auditProject';
+
+export class ExplainCommand extends BaseCommand {
+  static override paths = [[`provenance`, `explain`]];
+
+  static override usage = Command.Usage({
+    category: `Provenance-related commands`,
+    description: `show all the provenance evidence for a package, and the rule that decided`,
+    details: `
+      For every version of the package in the project: the verdict, what was expected and found, the signer identity read from the Fulcio certificate (source repository, ref, commit, workflow, runner, issuer), the SLSA predicate's claims, the publish attestation, every Fulcio certificate extension, and the policy rule that decided.
+    `,
+    examples: [[
+      `Explain why a package is blocked`,
+      `$0 provenance explain sigstore`,
+    ], [
+      `Explain one version`,
+      `$0 provenance explain @sigstore/bundle@2.3.2`,
+    ]],
+  });
+
+  package = Option.String({name: `package`});
+
+  async execute(): Promise<number> {
+    const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
+    const {project, workspace} = await Project.find(configuration, this.context.cwd);
+    if (!workspace)
+      throw new WorkspaceRequiredError(project.cwd, this.context.cwd);
+    await project.restoreInstallState();
+
+    const at = this.package.lastIndexOf(`@`);
+    const [name, version] = at > 0 ? [this.package.slice(0, at), this.package.slice(at + 1)] : [this.package, undefined];
+    let exitCode: number = EXIT.OK;
+
+    await StreamReport.start({configuration, stdout: this.context.stdout, includeFooter: false}, async report => {
+      const result = await auditProject(project, project.workspaces, report, {only: pkg => pkg.ref.name === name && (version === undefined || pkg.ref.version === version)});
+      if (result === null) {
+        exitCode = EXIT.USAGE;
+        return;
+      }
+      if (result.verdicts.length === 0) {
+        report.reportError(0 as any, `${this.package} is not an npm package of this project (run \`yarn why ${name}\`)`);
+        exitCode = EXIT.USAGE;
+        return;
+      }
+
+      for (const verdict of result.verdicts) {
+        for (const line of formatVerdict(verdict))
+          report.reportInfo(null, line);
+        const provenance = verdict.provenance?.provenance;
+        if (provenance) {
+          const {claims, identity} = provenance;
+          report.reportInfo(null, `  predicate ${claims.predicateType} (${claims.buildType})`);
+          report.reportInfo(null, `            claims ${claims.sourceRepo}${claims.ref ? ` @ ${claims.ref}` : ``}${claims.workflowPath ? `, ${claims.workflowPath}` : ``}${claims.commit ? `, ${claims.commit}` : ``}`);
+          if (provenance.integratedTime)
+            report.reportInfo(null, `  logged    ${provenance.integratedTime.toISOString()} (Rekor)`);
+          report.reportInfo(null, `  SAN       ${identity.subjectAlternativeName ?? `(none)`}`);
+          for (const [oid, value] of Object.entries(identity.extensions))
+            report.reportInfo(null, `  ${oid.padEnd(25)} ${value}`);
+        }
+        report.reportSeparator();
+      }
+      report.reportInfo(null, `Policy: ${result.policy.origin}`);
+      exitCode = exitCodeFor(result.verdicts);
+    });
+
+    return exitCode;
+  }
+}

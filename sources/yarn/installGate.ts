@@ -1,0 +1,102 @@
+import type {Fetcher, FetchOptions, FetchResult, Locator, Project} from '@yarnpkg/core';
+import {MessageName, Report, ReportError} from '@yarnpkg/core';
+
+import type {Policy} from '../core/policy/policy.types';
+import type {Verdict} from '../core/provenance.types';
+import {listNpmPackages, toPackageRef} from './npmPackages';
+import {loadProjectPolicy} from './projectPolicy';
+import {reportVerdicts} from './reportVerdicts';
+import type {ProvenanceSettings} from './settings';
+import {readSettings} from './settings';
+import {listenForTarballs} from './tarballTap';
+import {VerificationSession} from './verificationSession';
+
+export const SUPPORTED_YARN = `>=4.1.0 <5.0.0`;
+
+type FetchEverything = (opts: Parameters<Project[`fetchEverything`]>[0]) => Promise<void>;
+type ValidationReport = {reportWarning: (name: MessageName, text: string) => void, reportError: (name: MessageName, text: string) => void};
+
+const ARMED = Symbol.for(`yarn-plugin-provenance/armed`);
+
+/**
+ * Called from the `validateProject` hook, before resolution. Replaces this project's fetch step with
+ * one that, once Yarn has fetched everything, waits for every npm package's verdict and throws when
+ * one is blocked. Throwing there is the last moment before anything is written: the lockfile and
+ * package.json are persisted, and packages linked (lifecycle scripts), only after the fetch step.
+ */
+export function armInstallGate(project: Project, report: ValidationReport): void {
+  const settings = readSettings(project.configuration, project);
+  if (!settings.enabled)
+    return;
+
+  // The gate relies on Yarn internals, not documented hooks: without them, fail closed.
+  const fetchEverything = (project as unknown as {fetchEverything?: unknown}).fetchEverything;
+  if (typeof fetchEverything !== `function` || typeof project.configuration.makeFetcher !== `function`) {
+    report.reportError(MessageName.UNNAMED, `Provenance: this Yarn lacks the install internals the provenance gate needs (Project.fetchEverything, Configuration.makeFetcher); supported Yarn versions are ${SUPPORTED_YARN}. Refusing to install unverified packages; set provenanceEnabled: false to install without the gate.`);
+    return;
+  }
+  if ((project as unknown as Record<symbol, boolean>)[ARMED])
+    return;
+
+  const policy = loadProjectPolicy(project, settings, report);
+  if (policy === null)
+    return;
+
+  (project as unknown as Record<symbol, boolean>)[ARMED] = true;
+  const original = (fetchEverything as FetchEverything).bind(project);
+
+  (project as unknown as {fetchEverything: FetchEverything}).fetchEverything = async opts => {
+    const session = await VerificationSession.create(project, settings, policy, {skipOff: true});
+    const stopListening = listenForTarballs();
+    try {
+      const fetcher = tapFetcher(opts.fetcher ?? project.configuration.makeFetcher(), session);
+      await original({...opts, fetcher});
+      await enforce(project, opts.report, session, policy, settings);
+    } finally {
+      stopListening();
+      await session.save();
+    }
+  };
+}
+
+/** Starts verifying each npm package the moment Yarn has it, so verification overlaps the downloads. */
+function tapFetcher(inner: Fetcher, session: VerificationSession): Fetcher {
+  return {
+    supports: (locator: Locator, opts: any) => inner.supports(locator, opts),
+    getLocalPath: (locator: Locator, opts: FetchOptions) => inner.getLocalPath(locator, opts),
+    fetch: async (locator: Locator, opts: FetchOptions): Promise<FetchResult> => {
+      const result = await inner.fetch(locator, opts);
+      const ref = toPackageRef(locator);
+      if (ref !== null && !opts.project.disabledLocators.has(locator.locatorHash))
+        void session.check({locator, ref}, result.checksum ?? null)?.catch(() => {});
+      return result;
+    },
+  };
+}
+
+async function enforce(project: Project, report: Report, session: VerificationSession, policy: Policy, settings: ProvenanceSettings): Promise<void> {
+  const packages = listNpmPackages(project);
+  const verdicts: Array<Verdict> = [];
+
+  await report.startTimerPromise(`Provenance check`, async () => {
+    const progress = Report.progressViaCounter(packages.length);
+    const reporting = report.reportProgress(progress);
+    try {
+      // Every stored npm package, fetched now or not (`--mode=update-lockfile` fetches only new ones).
+      await Promise.all(packages.map(async pkg => {
+        const pending = session.check(pkg, project.storedChecksums.get(pkg.locator.locatorHash) ?? null);
+        if (pending !== null)
+          verdicts.push(await pending);
+        progress.tick();
+      }));
+    } finally {
+      reporting.stop();
+    }
+    reportVerdicts(report, project.configuration, verdicts, policy);
+  });
+
+  const blocked = verdicts.filter(verdict => !verdict.allowed);
+  if (blocked.length > 0) {
+    throw new ReportError(MessageName.UNNAMED, `Install blocked by the provenance policy (${policy.origin}): ${blocked.length} package${blocked.length === 1 ? `` : `s`} listed above. Nothing was linked, no lifecycle script ran, and package.json and yarn.lock are unchanged.${settings.modeOverride === null ? `` : ` (provenanceDefaultMode=${settings.modeOverride})`}`);
+  }
+}

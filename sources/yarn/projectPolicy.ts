@@ -1,0 +1,59 @@
+import {createHash} from 'node:crypto';
+
+import type {MessageName, Project} from '@yarnpkg/core';
+import {MessageName as Names} from '@yarnpkg/core';
+import {npath, ppath, xfs} from '@yarnpkg/fslib';
+
+import {isProvenanceError} from '../core/errors';
+import {loadPolicyFile} from '../core/policy/parsePolicy';
+import type {Mode, Policy} from '../core/policy/policy.types';
+import type {ProvenanceSettings} from './settings';
+
+type ValidationReport = {reportWarning: (name: MessageName, text: string) => void, reportError: (name: MessageName, text: string) => void};
+
+/**
+ * The project's policy, or null when there is none (a hint is shown once per project and machine)
+ * or when it is invalid (every problem is reported as an error, which stops the install before
+ * resolution: a typo in a security policy must never silently weaken it).
+ */
+export function loadProjectPolicy(project: Project, settings: ProvenanceSettings, report: ValidationReport): Policy | null {
+  if (!xfs.existsSync(settings.policyPath)) {
+    hintOnce(project, settings, report);
+    return null;
+  }
+
+  try {
+    return applyModeOverride(loadPolicyFile(npath.fromPortablePath(settings.policyPath)), settings.modeOverride);
+  } catch (error) {
+    if (!isProvenanceError(error))
+      throw error;
+    for (const line of error.message.split(`\n`))
+      report.reportError(Names.UNNAMED, `Provenance: ${line}`);
+    return null;
+  }
+}
+
+function hintOnce(project: Project, settings: ProvenanceSettings, report: ValidationReport): void {
+  const marker = ppath.join(project.configuration.get(`globalFolder`), `provenance/hinted-${createHash(`sha256`).update(project.cwd).digest(`hex`).slice(0, 16)}`);
+  if (xfs.existsSync(marker))
+    return;
+  report.reportWarning(Names.UNNAMED, `Provenance: no policy at ${npath.fromPortablePath(settings.policyPath)}, so installs are not checked. Create one to start, e.g. \`printf 'version: 1\\n' > .provenance.yml\` (verifies any provenance present) or copy a preset from the plugin's policies/ folder; \`yarn provenance audit\` shows what a policy would say. (Shown once.)`);
+  try {
+    xfs.mkdirSync(ppath.dirname(marker), {recursive: true});
+    xfs.writeFileSync(marker, ``);
+  } catch {
+    // Not being able to remember the hint only means it is shown again.
+  }
+}
+
+/** `provenanceDefaultMode` lets one machine (a laptop) downgrade enforcement without editing the policy. */
+export function applyModeOverride(policy: Policy, mode: Mode | null): Policy {
+  if (mode === null)
+    return policy;
+  return {
+    ...policy,
+    default: {...policy.default, mode},
+    rules: policy.rules.map(rule => ({...rule, mode})),
+    digest: createHash(`sha256`).update(policy.digest).update(mode).digest(`hex`),
+  };
+}

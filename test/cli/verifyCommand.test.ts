@@ -1,0 +1,112 @@
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+
+import {describe, expect, it} from 'vitest';
+
+import {loadFixture} from '../helpers/fixtures';
+
+// The built bin, as users run it: `yarn test` builds it before running the suite.
+const BIN = resolve(__dirname, `../../bundles/yarn-provenance.cjs`);
+const fixture = loadFixture(`sigstore@2.3.1`);
+const other = loadFixture(`sigstore@1.3.0`);
+const work = mkdtempSync(join(tmpdir(), `provenance-cli-`));
+
+function run(...args: Array<string>) {
+  const result = spawnSync(process.execPath, [BIN, `verify`, ...args], {encoding: `utf8`, env: {...process.env, NO_COLOR: `1`}});
+  return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+const files = (f = fixture) => [`--tarball`, join(f.dir, `package.tgz`), `--attestations`, join(f.dir, `attestations.json`), `--offline`];
+
+describe(`yarn-provenance verify`, () => {
+  it(`exits 0 and prints the evidence for a package that verifies`, () => {
+    const result = run(`--package`, `sigstore@2.3.1`, ...files(), `--source-uri`, `github.com/sigstore/sigstore-js`);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`https://github.com/sigstore/sigstore-js`);
+  });
+
+  it(`prints one JSON object with the documented fields`, () => {
+    const result = run(`--package`, `sigstore@2.3.1`, ...files(), `--json`);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      package: `sigstore@2.3.1`, status: `verified`, code: null,
+      sourceRepo: `https://github.com/sigstore/sigstore-js`, builderId: `https://github.com/actions/runner/github-hosted`, slsaLevel: 2,
+    });
+  });
+
+  it(`exits 1 with SOURCE_REPO_MISMATCH when the repository differs`, () => {
+    const result = run(`--package`, `sigstore@2.3.1`, ...files(), `--source-uri`, `github.com/sigstore/sigstore-js-evil`, `--json`);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({status: `violation`, code: `SOURCE_REPO_MISMATCH`, expected: `github.com/sigstore/sigstore-js-evil`});
+  });
+
+  it(`exits 1 with BUILDER_MISMATCH when the builder differs`, () => {
+    const result = run(`--package`, `sigstore@2.3.1`, ...files(), `--builder-id`, `https://github.com/slsa-framework/*`, `--json`);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).code).toBe(`BUILDER_MISMATCH`);
+  });
+
+  it(`exits 1 with SUBJECT_DIGEST_MISMATCH for a tarball that is not the attested one`, () => {
+    const result = run(`--package`, `sigstore@2.3.1`, `--tarball`, join(other.dir, `package.tgz`), `--attestations`, join(fixture.dir, `attestations.json`), `--offline`, `--json`);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({status: `invalid`, code: `SUBJECT_DIGEST_MISMATCH`});
+  });
+
+  it(`exits 1 with PROVENANCE_MISSING when the policy requires provenance that is absent`, () => {
+    const policy = join(work, `strict.yml`);
+    writeFileSync(policy, `version: 1\ndefault:\n  require: provenance\n`);
+    const only = loadFixture(`sigstore@1.8.0`);
+    const result = run(`--package`, `sigstore@1.8.0`, ...files(only), `--policy`, policy, `--json`);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({status: `missing`, code: `PROVENANCE_MISSING`});
+  });
+
+  it(`exits 2 with POLICY_INVALID, listing every problem with its line, for a bad policy`, () => {
+    const policy = join(work, `bad.yml`);
+    writeFileSync(policy, `version: 1\ndefault:\n  mode: block\nrules:\n  - packages: [x]\n    sorce: github.com/a/b\n`);
+    const result = run(`--package`, `sigstore@2.3.1`, ...files(), `--policy`, policy);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^POLICY_INVALID/);
+    expect(result.stderr).toContain(`bad.yml:3:`);
+    expect(result.stderr).toContain(`bad.yml:6:`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it(`exits 2 with INPUT_UNREADABLE for a missing input file`, () => {
+    const result = run(`--package`, `sigstore@2.3.1`, `--tarball`, join(work, `absent.tgz`), `--attestations`, join(fixture.dir, `attestations.json`), `--offline`, `--json`);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).code).toBe(`INPUT_UNREADABLE`);
+  });
+
+  it.each([
+    [`a version range`, [`--package`, `sigstore@^2`]],
+    [`an unknown flag`, [`--package`, `sigstore@2.3.1`, `--frobnicate`]],
+    [`no package`, []],
+  ])(`exits 2 for %s`, (_, args) => {
+    expect(run(...args).code).toBe(2);
+  });
+
+  it(`exits 1 with ATTESTATIONS_MALFORMED for a truncated attestations file, without a stack trace`, () => {
+    const truncated = join(work, `truncated.json`);
+    writeFileSync(truncated, fixture.attestationsText.slice(0, 500));
+    const result = run(`--package`, `sigstore@2.3.1`, `--tarball`, join(fixture.dir, `package.tgz`), `--attestations`, truncated, `--offline`);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`ATTESTATIONS_MALFORMED`);
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it(`exits 3 (unverifiable), not 1, when the registry is needed and the network is off`, () => {
+    const result = run(`--package`, `sigstore@2.3.1`, `--offline`, `--json`);
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({status: `unverifiable`, code: `NETWORK_UNVERIFIABLE`});
+  });
+
+  it(`exits 3 when the registry does not answer`, () => {
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    const result = run(`--package`, `sigstore@2.3.1`, `--registry`, `http://127.0.0.1:9`, `--json`, `--trusted-root`, join(fixture.dir, `../../sigstore/trusted_root.json`));
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout).status).toBe(`unverifiable`);
+  });
+});

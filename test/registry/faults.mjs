@@ -1,0 +1,72 @@
+// What the registry serves for one version once a test's fault is applied.
+//
+// Why one place: the packument (dist.integrity, dist.attestations), the tarball route and the
+// attestations route must agree on the same "served" view, the way a misbehaving or compromised
+// registry would be consistent with itself.
+
+import {parseSpec} from './packuments.mjs';
+
+const FAULT_KINDS = new Set([
+  `attestations-status`, `attestations-hang`, `attestations-body`, `attestations-from`,
+  `tarball-from`, `tarball-bytes`,
+]);
+
+/** Throws on a malformed fault so that a typo in a test fails loudly instead of serving the real data. */
+export function checkFault(fault, fixtures) {
+  if (!fault || !FAULT_KINDS.has(fault.kind))
+    throw new Error(`Unknown fault: ${JSON.stringify(fault)}`);
+  if (fault.kind === `attestations-status` && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599))
+    throw new Error(`attestations-status needs an HTTP status, got ${fault.status}`);
+  if (fault.kind === `attestations-body` && typeof fault.body !== `string`)
+    throw new Error(`attestations-body needs a string body`);
+  if (fault.kind === `tarball-bytes` && !(fault.bytes instanceof Uint8Array))
+    throw new Error(`tarball-bytes needs a Uint8Array`);
+  if (fault.kind === `attestations-from` || fault.kind === `tarball-from`) {
+    const source = findFixture(fixtures, fault.fixture);
+    if (!source)
+      throw new Error(`${fault.kind}: no fixture ${JSON.stringify(fault.fixture)}`);
+    if (fault.kind === `attestations-from` && !source.attestations)
+      throw new Error(`attestations-from: fixture ${fault.fixture} has no attestations`);
+  }
+}
+
+/** Accepts a folder name (`@scope__name@1.0.0`) or a spec (`@scope/name@1.0.0`). */
+export function findFixture(fixtures, id) {
+  if (typeof id !== `string`) return undefined;
+  const byFolder = fixtures.get(id);
+  if (byFolder) return byFolder;
+  const spec = parseSpec(id);
+  return spec ? fixtures.get(`${spec.name.replace(/\//g, `__`)}@${spec.version}`) : undefined;
+}
+
+/** @returns {Uint8Array} the tarball bytes served for this version */
+export function servedTarball(entry, fault, fixtures) {
+  if (fault?.kind === `tarball-from`) return findFixture(fixtures, fault.fixture).tarball;
+  if (fault?.kind === `tarball-bytes`) return fault.bytes;
+  return entry.tarball;
+}
+
+/**
+ * How the attestations endpoint answers for this version.
+ * `advertised` says whether the manifest lists `dist.attestations`: yes when the version has them,
+ * and also under any attestations fault, so a client that follows the manifest still reaches the
+ * faulty endpoint.
+ * @returns {{advertised: boolean, body: Uint8Array | null, status: number, hang: boolean}}
+ */
+export function servedAttestations(entry, fault, fixtures) {
+  const original = entry.attestations;
+  switch (fault?.kind) {
+    case `attestations-status`:
+      return {advertised: true, body: original, status: fault.status, hang: false};
+    case `attestations-hang`:
+      return {advertised: true, body: original, status: 0, hang: true};
+    case `attestations-body`:
+      return {advertised: true, body: Buffer.from(fault.body, `utf8`), status: 200, hang: false};
+    case `attestations-from`:
+      return {advertised: true, body: findFixture(fixtures, fault.fixture).attestations, status: 200, hang: false};
+    default:
+      return original
+        ? {advertised: true, body: original, status: 200, hang: false}
+        : {advertised: false, body: null, status: 404, hang: false};
+  }
+}
