@@ -27,8 +27,10 @@ export function loadProjectPolicy(project: Project, settings: ProvenanceSettings
   } catch (error) {
     if (!isProvenanceError(error))
       throw error;
-    for (const line of error.message.split(`\n`))
-      report.reportError(Names.UNNAMED, `Provenance: ${line}`);
+    const [first, ...rest] = error.message.split(`\n`);
+    report.reportError(Names.UNNAMED, `Provenance ${error.code}: ${first}`);
+    for (const line of rest)
+      report.reportError(Names.UNNAMED, `  ${line}`);
     return null;
   }
 }

@@ -52,9 +52,10 @@ export function checkSubject(statement: Statement, pkg: PackageRef, tarballSha51
   if (!samePurl(subject.name, expected))
     throw mismatch(`SUBJECT_NAME_MISMATCH`, `The attestation is for another package`, expected, subject.name);
 
+  // Expected: what the signer attested; found: the bytes in hand.
   const digest = subject.digest.sha512?.toLowerCase();
   if (digest !== tarballSha512.toLowerCase())
-    throw mismatch(`SUBJECT_DIGEST_MISMATCH`, `The tarball is not the one that was attested (sha512)`, tarballSha512, digest);
+    throw mismatch(`SUBJECT_DIGEST_MISMATCH`, `The tarball is not the one that was attested (sha512)`, digest ?? `(no sha512 in the attestation)`, tarballSha512);
 }
 
 // `%40scope` and `@scope` name the same package; anything else must match byte for byte.

@@ -1,0 +1,139 @@
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {join} from 'node:path';
+
+import Ajv from 'ajv-draft-04';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+
+import {startRegistry} from '../registry/server.mjs';
+import type {TestRegistry} from '../registry/server.mjs';
+import {ATTESTATIONS_DIR} from '../helpers/fixtures';
+import {ScratchProject} from './scratchProject';
+
+// `yarn provenance audit|explain|verify` in a project installed with the gate off (mode: off), so
+// that the audit, not the install, is what finds the problems.
+let registry: TestRegistry;
+let scratch: ScratchProject;
+
+const POLICY = `version: 1
+rules:
+  - packages: [sigstore]
+    source: github.com/sigstore/sigstore-js
+  - packages: [tuf-js]
+    source: github.com/attacker/tuf-js
+`;
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  scratch = new ScratchProject(registry.url);
+  await scratch.importPlugin();
+  scratch.policy(`version: 1\ndefault:\n  mode: off\n`);
+  const install = await scratch.yarn(`add`, `sigstore@2.3.1`, `tuf-js@1.0.0`, `gundam-visor@1.0.1`);
+  if (install.code !== 0)
+    throw new Error(install.output);
+  scratch.policy(POLICY);
+});
+afterAll(async () => {
+  await registry.close();
+});
+
+function sarifSchema() {
+  const require = createRequire(__filename);
+  const path = join(require.resolve(`@microsoft/jest-sarif/package.json`), `../lib/schemas/sarif-2.1.0-rtm.5.json`);
+  return JSON.parse(readFileSync(path, `utf8`));
+}
+
+describe(`yarn provenance audit`, () => {
+  it(`prints a table and exits 1 when a package violates the policy`, async () => {
+    const result = await scratch.yarn(`provenance`, `audit`);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/tuf-js@1\.0\.0\s+violation SOURCE_REPO_MISMATCH/);
+    expect(result.stdout).toMatch(/sigstore@2\.3\.1\s+verified\s+github\.com\/sigstore\/sigstore-js/);
+  });
+
+  it(`prints one JSON record per package with --json`, async () => {
+    const result = await scratch.yarn(`provenance`, `audit`, `--json`);
+    expect(result.code).toBe(1);
+    const records = result.stdout.trim().split(`\n`).map(line => JSON.parse(line));
+    const byName = Object.fromEntries(records.map(record => [record.name, record]));
+    expect(Object.keys(byName).sort()).toEqual([`gundam-visor`, `sigstore`, `tuf-js`]);
+    expect(byName[`tuf-js`]).toMatchObject({status: `violation`, code: `SOURCE_REPO_MISMATCH`, allowed: false});
+    expect(byName[`sigstore`]).toMatchObject({status: `verified`, slsaLevel: 2, builderId: `https://github.com/actions/runner/github-hosted`});
+    expect(byName[`gundam-visor`]).toMatchObject({status: `verified`, rule: `default`});
+  });
+
+  it(`prints SARIF 2.1.0 that validates against the SARIF schema`, async () => {
+    const result = await scratch.yarn(`provenance`, `audit`, `--sarif`);
+    expect(result.code).toBe(1);
+    const log = JSON.parse(result.stdout);
+    const validate = new Ajv({strict: false, unicodeRegExp: false}).compile(sarifSchema());
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(log.runs[0].results.map((r: any) => r.ruleId)).toEqual([`SOURCE_REPO_MISMATCH`]);
+  });
+
+  it(`prints a Markdown summary for CI job summaries`, async () => {
+    const result = await scratch.yarn(`provenance`, `audit`, `--markdown`);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^## npm provenance/);
+    expect(result.stdout).toContain(`| \`tuf-js@1.0.0\` | violation | \`SOURCE_REPO_MISMATCH\``);
+  });
+
+  it(`exits 0 when nothing violates the policy`, async () => {
+    scratch.policy(`version: 1\nrules:\n  - packages: [sigstore]\n    source: github.com/sigstore/sigstore-js\n`);
+    try {
+      const result = await scratch.yarn(`provenance`, `audit`);
+      expect(result.code, result.output).toBe(0);
+    } finally {
+      scratch.policy(POLICY);
+    }
+  });
+
+  it(`exits 3 when a package cannot be verified and nothing else fails`, async () => {
+    scratch.policy(`version: 1\n`);
+    // A fresh global folder: nothing remembered, so the attestations must be fetched.
+    const fresh = scratch.cloneTo(registry.url);
+    registry.fault(`gundam-visor@1.0.1`, {kind: `attestations-status`, status: 500});
+    try {
+      const result = await fresh.yarn(`provenance`, `audit`, `--json`);
+      expect(result.code, result.output).toBe(3);
+      const records = result.stdout.trim().split(`\n`).map(line => JSON.parse(line));
+      expect(records.find(record => record.name === `gundam-visor`)).toMatchObject({status: `unverifiable`, code: `NETWORK_UNVERIFIABLE`});
+    } finally {
+      registry.fault(`gundam-visor@1.0.1`, null);
+      scratch.policy(POLICY);
+    }
+  });
+});
+
+describe(`yarn provenance explain`, () => {
+  it(`shows the evidence and the rule that decided`, async () => {
+    const result = await scratch.yarn(`provenance`, `explain`, `tuf-js`);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`SOURCE_REPO_MISMATCH`);
+    expect(result.stdout).toContain(`rules[1] (packages: tuf-js; line 5)`);
+    expect(result.stdout).toContain(`1.3.6.1.4.1.57264.1.5`);
+    expect(result.stdout).toContain(`theupdateframework/tuf-js`);
+  });
+
+  it(`exits 2 for a package the project does not have`, async () => {
+    const result = await scratch.yarn(`provenance`, `explain`, `left-pad`);
+    expect(result.code).toBe(2);
+  });
+});
+
+describe(`yarn provenance verify`, () => {
+  it(`verifies one package from files, like the standalone bin`, async () => {
+    const dir = join(ATTESTATIONS_DIR, `sigstore@2.3.1`);
+    const result = await scratch.yarn(`provenance`, `verify`, `--package`, `sigstore@2.3.1`, `--tarball`, join(dir, `package.tgz`), `--attestations`, join(dir, `attestations.json`), `--source-uri`, `github.com/sigstore/sigstore-js-evil`, `--offline`, `--json`);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({status: `violation`, code: `SOURCE_REPO_MISMATCH`});
+  });
+
+  it(`fetches through Yarn's network settings when no files are given`, async () => {
+    const result = await scratch.yarn(`provenance`, `verify`, `--package`, `gundam-visor@1.0.1`, `--offline`, `--json`);
+    expect(result.code).toBe(3);
+    const online = await scratch.yarn(`provenance`, `verify`, `--package`, `gundam-visor@1.0.1`, `--json`);
+    expect(online.code, online.output).toBe(0);
+    expect(JSON.parse(online.stdout)).toMatchObject({status: `verified`, sourceRepo: `https://github.com/ramonpetgrave64/gundam-visor`});
+  });
+});
