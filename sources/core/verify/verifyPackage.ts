@@ -8,6 +8,7 @@ import type {Trust} from '../trust/loadTrust';
 import {readCertificateIdentity} from './certificateIdentity';
 import {checkClaimsAgreeWithCertificate} from './crossCheck';
 import {readProvenanceClaims} from './provenanceClaims';
+import {installSigstoreAcceleration} from './sigstoreAcceleration';
 import {toSlsaLevel} from './slsaLevel';
 import {checkSubject, toStatement} from './statement';
 import type {Statement} from './statement';
@@ -27,6 +28,7 @@ export type PackageVerifier = {
 
 /** Builds the Sigstore verifier once; every package of a run reuses it. */
 export function createPackageVerifier(trust: Trust): PackageVerifier {
+  installSigstoreAcceleration();
   const verifier = new Verifier(trust.material, {tlogThreshold: 1, ctlogThreshold: 1});
 
   return {
