@@ -122,6 +122,24 @@ describe(`the install gate`, () => {
     }
   });
 
+  it(`blocks a yarn up to a tampered release and keeps the installed version`, async () => {
+    const scratch = await project(SIGSTORE_POLICY);
+    expect((await scratch.yarn(`add`, `sigstore@2.1.0`)).code).toBe(0);
+    const before = snapshot(scratch);
+
+    registry.fault(`sigstore@2.3.1`, {kind: `tarball-from`, fixture: `sigstore@2.1.0`});
+    try {
+      const result = await scratch.yarn(`up`, `sigstore@2.3.1`);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(`SUBJECT_DIGEST_MISMATCH`);
+      expect(scratch.read(`package.json`)).toBe(before.manifest);
+      expect(scratch.read(`yarn.lock`)).toBe(before.lockfile);
+      expect(JSON.parse(scratch.read(`node_modules/sigstore/package.json`)).version).toBe(`2.1.0`);
+    } finally {
+      registry.fault(`sigstore@2.3.1`, null);
+    }
+  });
+
   it(`re-verifies cache hits: a policy change blocks an already installed package`, async () => {
     const scratch = await project(SIGSTORE_POLICY);
     expect((await scratch.yarn(`add`, `sigstore@2.3.1`)).code).toBe(0);

@@ -1,0 +1,152 @@
+/**
+ * `yarn bench`: installs one generated project with plain Yarn and with the plugin enforcing a
+ * policy, at several sizes, cold (empty caches) and warm (`--immutable`, everything cached and
+ * verified before), and times `yarn provenance audit`. Prints figures; the last line is
+ * `cold_ratio=<x> warm_ratio=<y> audit_s=<z>` for 1,000 packages. Targets live in README.md.
+ */
+import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+
+import {createTestAuthority} from '../test/authority';
+import {generateProject} from '../test/generator/generatePackages';
+import type {GeneratedProject} from '../test/generator/generatePackages';
+import {publishGenerated} from '../test/generator/publishGenerated';
+import {startRegistry} from '../test/registry/server.mjs';
+import {runYarn} from './measure';
+import type {Measurement} from './measure';
+
+type Paths = {root: string, yarn: string, plugin: string};
+
+type SizeResult = {
+  packages: number;
+  plainCold: Measurement;
+  plainWarm: Measurement;
+  pluginCold: Measurement;
+  pluginWarm: Measurement;
+  auditWarm: Measurement;
+  auditFreshMachine: Measurement;
+};
+
+export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
+  const authority = await createTestAuthority();
+  const work = mkdtempSync(join(tmpdir(), `provenance-bench-`));
+  // Only generated packages: an empty fixtures folder.
+  mkdirSync(join(work, `no-fixtures`));
+  const registry = await startRegistry({fixturesDir: join(work, `no-fixtures`)});
+  const trust = authority.writeTrustFiles(work);
+  const results: Array<SizeResult> = [];
+
+  try {
+    for (const size of sizes) {
+      const project = generateProject({count: size, seed: size, org: `bench-org`});
+      const publishStart = performance.now();
+      await publishGenerated(project, registry, authority);
+      log(`${size} packages generated and attested in ${((performance.now() - publishStart) / 1000).toFixed(1)} s`);
+
+      const lockfile = await makeLockfile(paths, registry.url, project, join(work, `lock-${size}`));
+      const plain = (name: string) => scratch(paths, registry.url, project, lockfile, join(work, `${name}-${size}`), null);
+      const enforced = (name: string) => scratch(paths, registry.url, project, lockfile, join(work, `${name}-${size}`), trust);
+
+      const plainDir = plain(`plain`);
+      const plainCold = await timed(paths, plainDir, [`install`, `--immutable`], `plain Yarn, cold`, size);
+      const plainWarm = await timed(paths, plainDir, [`install`, `--immutable`], `plain Yarn, warm`, size);
+
+      const pluginDir = enforced(`plugin`);
+      const pluginCold = await timed(paths, pluginDir, [`install`, `--immutable`], `with the plugin, cold`, size);
+      const pluginWarm = await timed(paths, pluginDir, [`install`, `--immutable`], `with the plugin, warm`, size);
+      const auditWarm = await timed(paths, pluginDir, [`provenance`, `audit`, `--json`], `yarn provenance audit, warm`, size);
+
+      // The same project on a machine that never saw it: the cache is there, nothing is remembered.
+      rmSync(join(pluginDir, `.yarn-global`), {recursive: true, force: true});
+      const auditFreshMachine = await timed(paths, pluginDir, [`provenance`, `audit`, `--json`], `yarn provenance audit, fresh machine`, size);
+
+      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine});
+    }
+  } finally {
+    await registry.close();
+  }
+
+  report(paths, results);
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function timed(paths: Paths, cwd: string, args: Array<string>, label: string, size: number): Promise<Measurement> {
+  const measurement = await runYarn(paths.yarn, cwd, args);
+  const ok = measurement.code === 0;
+  log(`${String(size).padStart(5)}  ${label.padEnd(40)} ${measurement.seconds.toFixed(2).padStart(7)} s  ${measurement.peakRssMiB.toFixed(0).padStart(5)} MiB${ok ? `` : `  (exit ${measurement.code})`}`);
+  if (!ok)
+    log(measurement.output.split(`\n`).slice(-15).join(`\n`));
+  return measurement;
+}
+
+/** The lockfile both variants install from, so that neither pays for resolution differently. */
+async function makeLockfile(paths: Paths, registryUrl: string, project: GeneratedProject, dir: string): Promise<string> {
+  scratch(paths, registryUrl, project, null, dir, null);
+  const result = await runYarn(paths.yarn, dir, [`install`, `--mode=update-lockfile`]);
+  if (result.code !== 0)
+    throw new Error(`Could not resolve the generated project:\n${result.output}`);
+  return readFileSync(join(dir, `yarn.lock`), `utf8`);
+}
+
+function scratch(paths: Paths, registryUrl: string, project: GeneratedProject, lockfile: string | null, dir: string, trust: {trustedRootPath: string, registryKeysPath: string} | null): string {
+  rmSync(dir, {recursive: true, force: true});
+  mkdirSync(dir, {recursive: true});
+  writeFileSync(join(dir, `package.json`), JSON.stringify({name: `bench`, private: true, dependencies: project.rootDependencies}, null, 2));
+  writeFileSync(join(dir, `yarn.lock`), lockfile ?? ``);
+  const rc = [
+    `yarnPath: ${JSON.stringify(paths.yarn)}`,
+    `npmRegistryServer: "${registryUrl}"`,
+    `unsafeHttpWhitelist: ["127.0.0.1"]`,
+    `enableGlobalCache: false`,
+    `enableTelemetry: false`,
+    `globalFolder: ${JSON.stringify(join(dir, `.yarn-global`))}`,
+  ];
+  if (trust !== null) {
+    mkdirSync(join(dir, `.yarn/plugins/@yarnpkg`), {recursive: true});
+    copyFileSync(paths.plugin, join(dir, `.yarn/plugins/@yarnpkg/plugin-provenance.cjs`));
+    rc.push(
+      `provenanceTrustedRootPath: ${JSON.stringify(trust.trustedRootPath)}`,
+      `provenanceRegistryKeysPath: ${JSON.stringify(trust.registryKeysPath)}`,
+      `plugins:`,
+      `  - path: .yarn/plugins/@yarnpkg/plugin-provenance.cjs`,
+    );
+    writeFileSync(join(dir, `.provenance.yml`), [
+      `version: 1`,
+      `default:`,
+      `  require: provenance`,
+      `rules:`,
+      `  - packages: "*"`,
+      `    source: github.com/bench-org/*`,
+      `    runner: github-hosted`,
+    ].join(`\n`) + `\n`);
+  }
+  writeFileSync(join(dir, `.yarnrc.yml`), `${rc.join(`\n`)}\n`);
+  return dir;
+}
+
+function report(paths: Paths, results: Array<SizeResult>): void {
+  const date = new Date().toISOString();
+  const resultsDir = join(paths.root, `bench/results`);
+  mkdirSync(resultsDir, {recursive: true});
+  const summary = results.map(result => ({
+    packages: result.packages,
+    coldRatio: result.pluginCold.seconds / result.plainCold.seconds,
+    warmRatio: result.pluginWarm.seconds / result.plainWarm.seconds,
+    ...Object.fromEntries(Object.entries(result).filter(([key]) => key !== `packages`).map(([key, value]) => [key, {seconds: round((value as Measurement).seconds), peakRssMiB: round((value as Measurement).peakRssMiB), exit: (value as Measurement).code}])),
+  }));
+  writeFileSync(join(resultsDir, `${date.replace(/[:.]/g, `-`)}.json`), `${JSON.stringify({date, node: process.version, results: summary}, null, 2)}\n`);
+
+  log(``);
+  for (const row of summary)
+    log(`${row.packages} packages: cold ${row.coldRatio.toFixed(2)}x plain Yarn (target 1.15), warm ${row.warmRatio.toFixed(2)}x (target 1.03), audit ${row.auditWarm.seconds} s warm (target 0.3) / ${row.auditFreshMachine.seconds} s on a fresh machine (target 3)`);
+  const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
+  log(`cold_ratio=${main.coldRatio.toFixed(2)} warm_ratio=${main.warmRatio.toFixed(2)} audit_s=${main.auditWarm.seconds}`);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,40 @@
+import {spawn} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+
+export type Measurement = {seconds: number, peakRssMiB: number, code: number | null, output: string};
+
+// Loaded into each Yarn process: reports its own peak RSS on exit, so that memory is measured the
+// same way on every machine, without /usr/bin/time.
+const PRELOAD = join(tmpdir(), `provenance-bench-maxrss.cjs`);
+writeFileSync(PRELOAD, `process.on('exit', () => { if (process.env.BENCH_RSS_FILE) require('fs').appendFileSync(process.env.BENCH_RSS_FILE, process.resourceUsage().maxRSS + '\\n'); });\n`);
+
+/** Runs the committed Yarn in `cwd` and measures wall time and peak memory. */
+export function runYarn(yarnPath: string, cwd: string, args: Array<string>): Promise<Measurement> {
+  const rssFile = join(tmpdir(), `provenance-bench-rss-${process.pid}-${Math.random().toString(16).slice(2)}`);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (!/^(npm_|berry_|yarn_|project_cwd$|init_cwd$|node_options$)/i.test(key))
+      env[key] = value;
+  env.YARN_ENABLE_IMMUTABLE_INSTALLS = `0`;
+  env.NODE_OPTIONS = `--require ${PRELOAD}`;
+  env.BENCH_RSS_FILE = rssFile;
+
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [yarnPath, ...args], {cwd, env, stdio: [`ignore`, `pipe`, `pipe`]});
+    let output = ``;
+    child.stdout.on(`data`, chunk => { output += chunk; });
+    child.stderr.on(`data`, chunk => { output += chunk; });
+    child.on(`error`, reject);
+    child.on(`close`, code => {
+      const seconds = (performance.now() - start) / 1000;
+      let peakKiB = 0;
+      try {
+        peakKiB = Math.max(...readFileSync(rssFile, `utf8`).trim().split(`\n`).map(Number));
+      } catch {}
+      resolve({seconds, peakRssMiB: peakKiB / 1024, code, output});
+    });
+  });
+}
