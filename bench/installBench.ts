@@ -132,11 +132,17 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   const date = new Date().toISOString();
   const resultsDir = join(paths.root, `bench/results`);
   mkdirSync(resultsDir, {recursive: true});
+  const figures = (m: Measurement) => ({seconds: round(m.seconds), peakRssMiB: round(m.peakRssMiB), exit: m.code});
   const summary = results.map(result => ({
     packages: result.packages,
     coldRatio: result.pluginCold.seconds / result.plainCold.seconds,
     warmRatio: result.pluginWarm.seconds / result.plainWarm.seconds,
-    ...Object.fromEntries(Object.entries(result).filter(([key]) => key !== `packages`).map(([key, value]) => [key, {seconds: round((value as Measurement).seconds), peakRssMiB: round((value as Measurement).peakRssMiB), exit: (value as Measurement).code}])),
+    plainCold: figures(result.plainCold),
+    plainWarm: figures(result.plainWarm),
+    pluginCold: figures(result.pluginCold),
+    pluginWarm: figures(result.pluginWarm),
+    auditWarm: figures(result.auditWarm),
+    auditFreshMachine: figures(result.auditFreshMachine),
   }));
   writeFileSync(join(resultsDir, `${date.replace(/[:.]/g, `-`)}.json`), `${JSON.stringify({date, node: process.version, results: summary}, null, 2)}\n`);
 

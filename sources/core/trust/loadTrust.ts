@@ -113,7 +113,9 @@ function assertTrustedRootShape(json: unknown, origin: string): void {
   if (typeof root !== `object` || root === null || Array.isArray(root)) {
     problems.push(`it is not a JSON object`);
   } else {
-    for (const key of [`tlogs`, `certificateAuthorities`]) {
+    // ctlogs too: the verifier requires an SCT on every certificate, so a root without a CT log
+    // would load and then reject every provenance with a confusing signature error.
+    for (const key of [`tlogs`, `certificateAuthorities`, `ctlogs`]) {
       if (!Array.isArray(root[key]) || (root[key] as Array<unknown>).length === 0) {
         problems.push(`"${key}" must be a non-empty list`);
       }

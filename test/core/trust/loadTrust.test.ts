@@ -72,7 +72,8 @@ describe(`loadTrust`, () => {
   it.each([
     [`not JSON`, `{`],
     [`not a trusted root`, {mediaType: `x`}],
-    [`a trusted root with no certificate authorities`, {tlogs: [{}], certificateAuthorities: []}],
+    [`a trusted root with no certificate authorities`, {tlogs: [{}], certificateAuthorities: [], ctlogs: [{}]}],
+    [`a trusted root with no CT log (every certificate needs an SCT)`, {tlogs: [{}], certificateAuthorities: [{}], ctlogs: []}],
   ])(`rejects a trusted root that is %s`, async (name, content) => {
     const path = write(`${name}.json`, content);
     expect(await rejectionCode(() => loadTrust({trustedRootPath: path}))).toBe(`TRUST_MATERIAL_INVALID`);
