@@ -52,7 +52,7 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
       reporting.stop();
     }
   } finally {
-    await session.save();
+    await session.close();
   }
 
   verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));

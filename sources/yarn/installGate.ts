@@ -54,7 +54,7 @@ export function armInstallGate(project: Project, report: ValidationReport): void
       await enforce(project, opts.report, session, policy, settings);
     } finally {
       stopListening();
-      await session.save();
+      await session.close();
     }
   };
 }

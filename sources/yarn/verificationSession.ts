@@ -3,6 +3,7 @@ import {ppath} from '@yarnpkg/fslib';
 import {npath} from '@yarnpkg/fslib';
 import pLimit from 'p-limit';
 
+import {parseAttestations} from '../core/attestations/parseAttestations';
 import {LocalStore} from '../core/cache/localStore';
 import {isProvenanceError, ProvenanceError} from '../core/errors';
 import {evaluatePolicy} from '../core/policy/evaluatePolicy';
@@ -12,8 +13,10 @@ import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {loadTrust} from '../core/trust/loadTrust';
 import type {Trust} from '../core/trust/loadTrust';
+import {VerifierPool} from '../core/verify/verifierPool';
 import {createPackageVerifier} from '../core/verify/verifyPackage';
 import type {PackageVerifier} from '../core/verify/verifyPackage';
+import {VERIFY_WORKER_SOURCE} from './generated/verifyWorkerSource';
 import type {NpmPackage} from './npmPackages';
 import type {ProvenanceSettings} from './settings';
 import {downloadedDigest} from './tarballTap';
@@ -33,6 +36,7 @@ export class VerificationSession {
     private readonly policy: Policy,
     private readonly trust: Trust,
     private readonly verifier: PackageVerifier,
+    private readonly pool: VerifierPool,
     private readonly store: LocalStore,
     concurrency: number,
     /** Packages whose rule says `off` are skipped by the gate, but still examined by the audit. */
@@ -42,10 +46,12 @@ export class VerificationSession {
   }
 
   static async create(project: Project, settings: ProvenanceSettings, policy: Policy, {skipOff}: {skipOff: boolean}): Promise<VerificationSession> {
-    const trust = await loadTrust({trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath});
+    const trustOptions = {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath};
+    const trust = await loadTrust(trustOptions);
+    const pool = new VerifierPool(VERIFY_WORKER_SOURCE, trustOptions);
     const storePath = npath.fromPortablePath(ppath.join(project.configuration.get(`globalFolder`), `provenance/store-v1.json`));
     const store = await LocalStore.open(storePath);
-    return new VerificationSession(project.configuration, policy, trust, createPackageVerifier(trust), store, settings.concurrency, skipOff);
+    return new VerificationSession(project.configuration, policy, trust, createPackageVerifier(trust), pool, store, settings.concurrency, skipOff);
   }
 
   /** Starts checking a package in the background (idempotent); `checksum` is Yarn's for its zip. */
@@ -61,8 +67,9 @@ export class VerificationSession {
     return verdict;
   }
 
-  async save(): Promise<void> {
-    await this.store.save();
+  /** Saves what was learnt and stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all([this.store.save(), this.pool.close()]);
   }
 
   private modeOf(pkg: NpmPackage) {
@@ -82,8 +89,8 @@ export class VerificationSession {
       if (known !== undefined)
         return {ok: true, provenance: known};
 
-      const attestations = await this.limit(() => fetchAttestationsWithYarn(pkg.locator, pkg.ref, this.configuration));
-      const provenance = this.verifier.verify({package: pkg.ref, attestations, tarballSha512});
+      const body = await this.limit(() => fetchAttestationsWithYarn(pkg.locator, pkg.ref, this.configuration));
+      const provenance = await this.verify(pkg, body, tarballSha512);
       this.store.setEvidence(key, provenance);
       return {ok: true, provenance};
     } catch (error) {
@@ -91,6 +98,19 @@ export class VerificationSession {
         return {ok: false, error};
       // Anything else is a bug in this plugin: fail closed, but say what happened.
       return {ok: false, error: new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Unexpected error: ${(error as Error).message}`, cause: error})};
+    }
+  }
+
+  /** On a worker thread; in this thread only if workers cannot run here. */
+  private async verify(pkg: NpmPackage, body: Buffer | null, tarballSha512: string) {
+    if (body === null)
+      return this.verifier.verify({package: pkg.ref, attestations: {unknownPredicateTypes: []}, tarballSha512});
+    try {
+      return await this.pool.verify({package: pkg.ref, attestations: body, tarballSha512});
+    } catch (error) {
+      if (isProvenanceError(error))
+        throw error;
+      return this.verifier.verify({package: pkg.ref, attestations: parseAttestations(body), tarballSha512});
     }
   }
 

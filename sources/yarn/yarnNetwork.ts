@@ -4,9 +4,8 @@ import type {Configuration, Locator} from '@yarnpkg/core';
 import {hashUtils, httpUtils, structUtils, tgzUtils} from '@yarnpkg/core';
 import {npmConfigUtils, npmHttpUtils, NpmSemverFetcher} from '@yarnpkg/plugin-npm';
 
-import {parseAttestations} from '../core/attestations/parseAttestations';
 import {ProvenanceError} from '../core/errors';
-import type {AttestationSet, PackageRef} from '../core/provenance.types';
+import type {PackageRef} from '../core/provenance.types';
 import type {Fetcher as CoreFetcher} from '../core/registry/fetcher.types';
 import {escapeName} from '../core/registry/registryUrls';
 
@@ -25,28 +24,27 @@ export function tarballUrlOf(locator: Locator, configuration: Configuration): st
   return archive ?? `${registryOf(locator, configuration)}${NpmSemverFetcher.getLocatorUrl(locator)}`;
 }
 
-export async function fetchAttestationsWithYarn(locator: Locator, pkg: PackageRef, configuration: Configuration): Promise<AttestationSet> {
+/** The registry's attestations answer as bytes, or null when the package has none (404). */
+export async function fetchAttestationsWithYarn(locator: Locator, pkg: PackageRef, configuration: Configuration): Promise<Buffer | null> {
   // Yarn's enableOfflineMode is not enforced by its HTTP layer: honour it here.
   if (configuration.get(`enableOfflineMode`))
     throw new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Offline mode is on and these attestations were never verified on this machine`});
 
-  let body: Buffer;
   try {
-    body = await npmHttpUtils.get(`/-/npm/v1/attestations/${escapeName(pkg.name)}@${encodeURIComponent(pkg.version)}`, {
+    return await npmHttpUtils.get(`/-/npm/v1/attestations/${escapeName(pkg.name)}@${encodeURIComponent(pkg.version)}`, {
       configuration,
       ident: locator,
       jsonResponse: false,
     }) as Buffer;
   } catch (error) {
     if (statusOf(error) === 404)
-      return {unknownPredicateTypes: []};
+      return null;
     throw new ProvenanceError({
       code: `NETWORK_UNVERIFIABLE`,
       message: `Could not read the attestations of ${pkg.name}@${pkg.version} from ${registryOf(locator, configuration)}: ${(error as Error).message}`,
       cause: error,
     });
   }
-  return parseAttestations(body);
 }
 
 /**

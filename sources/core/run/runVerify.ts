@@ -13,6 +13,7 @@ import {createNodeFetcher} from '../registry/nodeFetcher';
 import type {Fetcher} from '../registry/fetcher.types';
 import {DEFAULT_REGISTRY} from '../registry/registryUrls';
 import {loadTrust} from '../trust/loadTrust';
+import {refreshTrust} from '../trust/refresh';
 import {createPackageVerifier} from '../verify/verifyPackage';
 import {verifyOne} from '../verifyOne';
 
@@ -48,7 +49,7 @@ export async function runVerify(args: VerifyArgs, out: Output): Promise<number> 
     const trust = await loadTrust({
       trustedRootPath: args.trustedRoot,
       registryKeysPath: args.registryKeys,
-      refresh: args.offline ? undefined : {cachePath: join(homedir(), `.cache`, `yarn-provenance`, `tuf`), timeoutMs: 3000},
+      refresh: args.offline ? undefined : () => refreshTrust({cachePath: join(homedir(), `.cache`, `yarn-provenance`, `tuf`), timeoutMs: 3000}),
     });
 
     const verdict = await verifyOne({

@@ -7,7 +7,7 @@ import type {TrustMaterial} from '@sigstore/verify';
 
 import {ProvenanceError} from '../errors';
 import {embeddedRegistryKeys, embeddedTrustedRoot} from './embedded';
-import {refreshTrust} from './refresh';
+import type {RefreshedTrust} from './refresh';
 import {parseRegistryKeys, toKeyFinder} from './registryKeys';
 
 /** Trust material built once per run and shared by every verification. */
@@ -25,8 +25,12 @@ export type TrustOptions = {
   trustedRootPath?: string;
   /** Registry attestation keys (TUF keys.json or a registry's /-/npm/v1/keys answer). */
   registryKeysPath?: string;
-  /** Try the public-good TUF repository first; falls back to the embedded copy on any failure. */
-  refresh?: {cachePath: string, timeoutMs: number};
+  /**
+   * Tries current trust material first (the CLI passes `refreshTrust` from ./refresh, kept out of
+   * this module so that the plugin and its workers do not bundle a TUF client); falls back to the
+   * embedded copy on any failure.
+   */
+  refresh?: () => Promise<RefreshedTrust>;
 };
 
 export async function loadTrust(options: TrustOptions = {}): Promise<Trust> {
@@ -38,7 +42,7 @@ export async function loadTrust(options: TrustOptions = {}): Promise<Trust> {
   const custom = options.trustedRootPath !== undefined || options.registryKeysPath !== undefined;
   if (!custom && options.refresh) {
     try {
-      ({trustedRoot, registryKeys} = await refreshTrust(options.refresh));
+      ({trustedRoot, registryKeys} = await options.refresh());
       source = `refreshed`;
     } catch (error) {
       notes.push(`Using the trust material embedded in this build (TUF refresh failed: ${(error as Error).message})`);

@@ -1,4 +1,6 @@
-import {X509Certificate} from '@sigstore/core';
+import type {KeyObject} from 'node:crypto';
+
+import {crypto, X509Certificate} from '@sigstore/core';
 
 /**
  * sigstore-js re-encodes certificates to DER for every comparison and re-verifies the same CA
@@ -10,7 +12,9 @@ import {X509Certificate} from '@sigstore/core';
  *   instead of re-encoding (DER is canonical, so the bytes are the same).
  * - `verify(issuer)` remembers its result per (certificate, issuer) pair of instances. CA
  *   certificates of the trust material are the same instances for every bundle, so their signatures
- *   are checked once per run instead of once per package.
+ *   are checked once per run instead of once per package. It checks the signature over the
+ *   to-be-signed bytes sliced from the parsed DER (not re-encoded), with the issuer's public key
+ *   object made once per certificate.
  *
  * Safe because sigstore-js never mutates a certificate it compares or verifies: the one it edits
  * (to strip the SCT extension) is a fresh `clone()`, which is a new instance with no memo. Installed
@@ -53,7 +57,21 @@ export function installSigstoreAcceleration(): void {
     return X509Certificate.parse(Buffer.from(der(this)) as Buffer<ArrayBuffer>);
   };
 
-  const verify = proto.verify;
+  const keys = new WeakMap<X509Certificate, KeyObject>();
+  const keyOf = (certificate: X509Certificate): KeyObject => {
+    let key = keys.get(certificate);
+    if (key === undefined) {
+      key = crypto.createPublicKey(certificate.publicKey);
+      keys.set(certificate, key);
+    }
+    return key;
+  };
+
+  const toBeSigned = (certificate: X509Certificate): Buffer => {
+    const bytes = derOf.get(certificate);
+    return bytes === undefined ? certificate.tbsCertificate.toDER() : firstElement(bytes);
+  };
+
   const verified = new WeakMap<X509Certificate, WeakMap<X509Certificate, boolean>>();
   proto.verify = function (this: X509Certificate, issuer?: X509Certificate) {
     const signer = issuer ?? this;
@@ -64,9 +82,37 @@ export function installSigstoreAcceleration(): void {
     }
     let result = results.get(signer);
     if (result === undefined) {
-      result = verify.call(this, issuer);
+      result = crypto.verify(toBeSigned(this), keyOf(signer), this.signatureValue, this.signatureAlgorithm);
       results.set(signer, result);
     }
     return result;
   };
+}
+
+/**
+ * The first element inside a DER SEQUENCE (a certificate's tbsCertificate), header included.
+ * Throws on anything that is not definite-length DER, which then fails verification.
+ */
+function firstElement(der: Buffer): Buffer {
+  const outer = header(der, 0);
+  const inner = header(der, outer.contentStart);
+  return der.subarray(outer.contentStart, inner.contentStart + inner.length);
+}
+
+function header(der: Buffer, offset: number): {contentStart: number, length: number} {
+  const first = der[offset + 1];
+  if (der[offset] === undefined || first === undefined)
+    throw new Error(`truncated DER`);
+  if (first < 0x80)
+    return {contentStart: offset + 2, length: first};
+
+  const count = first & 0x7f;
+  if (count === 0 || count > 4)
+    throw new Error(`unsupported DER length`);
+  let length = 0;
+  for (let i = 0; i < count; i++)
+    length = length * 256 + der[offset + 2 + i]!;
+  if (offset + 2 + count + length > der.length)
+    throw new Error(`truncated DER`);
+  return {contentStart: offset + 2 + count, length};
 }

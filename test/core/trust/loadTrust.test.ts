@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest';
 
 import {parseAttestations} from '../../../sources/core/attestations/parseAttestations';
 import {loadTrust} from '../../../sources/core/trust/loadTrust';
+import {refreshTrust} from '../../../sources/core/trust/refresh';
 import {createPackageVerifier} from '../../../sources/core/verify/verifyPackage';
 import {FIXTURES_ROOT, loadFixture} from '../../helpers/fixtures';
 import {rejectionCode} from '../../helpers/verifier';
@@ -34,7 +35,7 @@ describe(`loadTrust`, () => {
   });
 
   it(`falls back to the embedded material, with a note, when the TUF refresh fails`, async () => {
-    const trust = await loadTrust({refresh: {cachePath: join(work, `tuf`), timeoutMs: 1}});
+    const trust = await loadTrust({refresh: () => refreshTrust({cachePath: join(work, `tuf`), timeoutMs: 1})});
     expect(trust.source).toBe(`embedded`);
     expect(trust.notes).toHaveLength(1);
   });
