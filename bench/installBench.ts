@@ -77,7 +77,7 @@ function log(line: string): void {
 async function timed(paths: Paths, cwd: string, args: Array<string>, label: string, size: number): Promise<Measurement> {
   const measurement = await runYarn(paths.yarn, cwd, args);
   const ok = measurement.code === 0;
-  log(`${String(size).padStart(5)}  ${label.padEnd(40)} ${measurement.seconds.toFixed(2).padStart(7)} s  ${measurement.peakRssMiB.toFixed(0).padStart(5)} MiB${ok ? `` : `  (exit ${measurement.code})`}`);
+  log(`${String(size).padStart(5)}  ${label.padEnd(40)} ${measurement.seconds.toFixed(2).padStart(7)} s  ${measurement.cpuSeconds.toFixed(1).padStart(5)} s CPU  ${measurement.peakRssMiB.toFixed(0).padStart(5)} MiB${ok ? `` : `  (exit ${measurement.code})`}`);
   if (!ok)
     log(measurement.output.split(`\n`).slice(-15).join(`\n`));
   return measurement;
@@ -132,7 +132,7 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   const date = new Date().toISOString();
   const resultsDir = join(paths.root, `bench/results`);
   mkdirSync(resultsDir, {recursive: true});
-  const figures = (m: Measurement) => ({seconds: round(m.seconds), peakRssMiB: round(m.peakRssMiB), exit: m.code});
+  const figures = (m: Measurement) => ({seconds: round(m.seconds), cpuSeconds: round(m.cpuSeconds), peakRssMiB: round(m.peakRssMiB), exit: m.code});
   const summary = results.map(result => ({
     packages: result.packages,
     coldRatio: result.pluginCold.seconds / result.plainCold.seconds,

@@ -3,12 +3,12 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-export type Measurement = {seconds: number, peakRssMiB: number, code: number | null, output: string};
+export type Measurement = {seconds: number, peakRssMiB: number, cpuSeconds: number, code: number | null, output: string};
 
 // Loaded into each Yarn process: reports its own peak RSS on exit, so that memory is measured the
 // same way on every machine, without /usr/bin/time.
 const PRELOAD = join(tmpdir(), `provenance-bench-maxrss.cjs`);
-writeFileSync(PRELOAD, `process.on('exit', () => { if (process.env.BENCH_RSS_FILE) require('fs').appendFileSync(process.env.BENCH_RSS_FILE, process.resourceUsage().maxRSS + '\\n'); });\n`);
+writeFileSync(PRELOAD, `process.on('exit', () => { if (process.env.BENCH_RSS_FILE) { const u = process.resourceUsage(); require('fs').appendFileSync(process.env.BENCH_RSS_FILE, u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); } });\n`);
 
 /** Runs the committed Yarn in `cwd` and measures wall time and peak memory. */
 export function runYarn(yarnPath: string, cwd: string, args: Array<string>): Promise<Measurement> {
@@ -33,10 +33,16 @@ export function runYarn(yarnPath: string, cwd: string, args: Array<string>): Pro
     child.on(`close`, code => {
       const seconds = (performance.now() - start) / 1000;
       let peakKiB = 0;
+      let cpuMicros = 0;
       try {
-        peakKiB = Math.max(...readFileSync(rssFile, `utf8`).trim().split(`\n`).map(Number));
+        // One line per process (Yarn may re-spawn itself): the peak of peaks, the sum of CPU.
+        for (const line of readFileSync(rssFile, `utf8`).trim().split(`\n`)) {
+          const [rss, cpu] = line.split(` `).map(Number);
+          peakKiB = Math.max(peakKiB, rss!);
+          cpuMicros += cpu!;
+        }
       } catch {}
-      resolve({seconds, peakRssMiB: peakKiB / 1024, code, output});
+      resolve({seconds, peakRssMiB: peakKiB / 1024, cpuSeconds: cpuMicros / 1e6, code, output});
     });
   });
 }

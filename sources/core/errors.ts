@@ -31,7 +31,8 @@ export type ViolationCode =
 /** Nothing could be concluded: the network or the registry did not answer. Never a policy verdict. */
 export type UnverifiableCode =
   | `NETWORK_UNVERIFIABLE`
-  | `REGISTRY_RESPONSE_INVALID`;
+  /** The verifier itself could not run (a worker thread failed): nothing was concluded. */
+  | `VERIFIER_FAILED`;
 
 /** The caller's own input is wrong: a policy, a file, a flag. */
 export type UsageCode =
@@ -47,7 +48,7 @@ const VIOLATION_CODES: ReadonlySet<string> = new Set<ViolationCode>([
   `BUILDER_MISMATCH`, `RUNNER_MISMATCH`, `ISSUER_MISMATCH`,
 ]);
 const UNVERIFIABLE_CODES: ReadonlySet<string> = new Set<UnverifiableCode>([
-  `NETWORK_UNVERIFIABLE`, `REGISTRY_RESPONSE_INVALID`,
+  `NETWORK_UNVERIFIABLE`, `VERIFIER_FAILED`,
 ]);
 const USAGE_CODES: ReadonlySet<string> = new Set<UsageCode>([
   `POLICY_INVALID`, `TRUST_MATERIAL_INVALID`, `INPUT_UNREADABLE`, `USAGE_INVALID`,

@@ -1,16 +1,15 @@
 import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 
-import {parseAttestations} from './attestations/parseAttestations';
 import {isProvenanceError, ProvenanceError} from './errors';
 import {evaluatePolicy} from './policy/evaluatePolicy';
 import type {Evidence} from './policy/evaluatePolicy';
 import type {Policy} from './policy/policy.types';
-import type {AttestationSet, PackageRef, Verdict} from './provenance.types';
-import {fetchAttestations, fetchOrUnverifiable} from './registry/fetchAttestations';
+import type {PackageRef, Verdict} from './provenance.types';
+import {fetchAttestationsBody, fetchOrUnverifiable} from './registry/fetchAttestations';
 import type {Fetcher} from './registry/fetcher.types';
 import {tarballUrl} from './registry/registryUrls';
-import type {PackageVerifier} from './verify/verifyPackage';
+import type {VerifyBody} from './verify/verifyBody.types';
 
 export type VerifyOneOptions = {
   package: PackageRef;
@@ -21,7 +20,7 @@ export type VerifyOneOptions = {
   /** Absent in offline mode: anything that would need the network is then unverifiable. */
   fetcher?: Fetcher;
   policy: Policy;
-  verifier: PackageVerifier;
+  verify: VerifyBody;
   now?: Date;
 };
 
@@ -39,14 +38,12 @@ export async function verifyOne(options: VerifyOneOptions): Promise<Verdict> {
 
 async function gatherEvidence(options: VerifyOneOptions, tarball: Buffer | undefined, attestationsText: Buffer | undefined): Promise<Evidence> {
   try {
-    const attestations: AttestationSet = attestationsText !== undefined
-      ? parseAttestations(attestationsText)
-      : await fetchAttestations(requireFetcher(options), options.registry, options.package);
+    const attestations = attestationsText ?? await fetchAttestationsBody(requireFetcher(options), options.registry, options.package);
 
     const bytes = tarball ?? await downloadTarball(requireFetcher(options), options.registry, options.package);
     const tarballSha512 = createHash(`sha512`).update(bytes).digest(`hex`);
 
-    return {ok: true, provenance: options.verifier.verify({package: options.package, attestations, tarballSha512})};
+    return {ok: true, provenance: await options.verify({package: options.package, attestations, tarballSha512})};
   } catch (error) {
     if (isProvenanceError(error))
       return {ok: false, error};

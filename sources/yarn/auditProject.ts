@@ -1,7 +1,9 @@
 import type {Project, Report, Workspace} from '@yarnpkg/core';
-import {Report as ReportClass, structUtils} from '@yarnpkg/core';
+import {MessageName, Report as ReportClass, structUtils} from '@yarnpkg/core';
 
-import {DEFAULT_POLICY} from '../core/policy/parsePolicy';
+import {LocalStore} from '../core/cache/localStore';
+import {isProvenanceError, kindOf} from '../core/errors';
+import {DEFAULT_POLICY} from '../core/policy/defaultPolicy';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {listNpmPackages} from './npmPackages';
@@ -20,17 +22,18 @@ export type AuditResult = {
  * policy, or against the built-in one when the project has none. Returns null when the policy is
  * invalid (its problems are then already reported).
  */
-export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only}: {only?: (pkg: NpmPackage) => boolean} = {}): Promise<AuditResult | null> {
+export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only, remembered = true}: {only?: (pkg: NpmPackage) => boolean, remembered?: boolean} = {}): Promise<AuditResult | null> {
   const settings = readSettings(project.configuration, project);
+  const store = await LocalStore.open(VerificationSession.storePath(project.configuration));
   let policy: Policy | null = DEFAULT_POLICY;
   let invalid = false;
-  const loaded = loadProjectPolicy(project, settings, {
+  const loaded = await loadProjectPolicy(project, settings, {
     reportWarning: () => {},
     reportError: (name, text) => {
       invalid = true;
       report.reportError(name, text);
     },
-  });
+  }, store);
   if (invalid)
     return null;
   policy = loaded ?? DEFAULT_POLICY;
@@ -38,7 +41,7 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
   const reachable = reachableLocators(project, workspaces);
   const packages = listNpmPackages(project).filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));
 
-  const session = await VerificationSession.create(project, settings, policy, {skipOff: false});
+  const session = await VerificationSession.create(project, settings, policy, store, {skipOff: false, remembered});
   const verdicts: Array<Verdict> = [];
   try {
     const progress = ReportClass.progressViaCounter(packages.length);
@@ -48,6 +51,13 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
         verdicts.push(await session.check(pkg, project.storedChecksums.get(pkg.locator.locatorHash) ?? null)!);
         progress.tick();
       }));
+    } catch (error) {
+      // The user's own trust files are unreadable or invalid.
+      if (isProvenanceError(error) && kindOf(error.code) === `usage`) {
+        report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
+        return null;
+      }
+      throw error;
     } finally {
       reporting.stop();
     }

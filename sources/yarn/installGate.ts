@@ -1,6 +1,8 @@
 import type {Fetcher, FetchOptions, FetchResult, Locator, Project} from '@yarnpkg/core';
 import {MessageName, Report, ReportError} from '@yarnpkg/core';
 
+import {LocalStore} from '../core/cache/localStore';
+import {isProvenanceError, kindOf} from '../core/errors';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {listNpmPackages, toPackageRef} from './npmPackages';
@@ -24,7 +26,7 @@ const ARMED = Symbol.for(`yarn-plugin-provenance/armed`);
  * one is blocked. Throwing there is the last moment before anything is written: the lockfile and
  * package.json are persisted, and packages linked (lifecycle scripts), only after the fetch step.
  */
-export function armInstallGate(project: Project, report: ValidationReport): void {
+export async function armInstallGate(project: Project, report: ValidationReport): Promise<void> {
   const settings = readSettings(project.configuration, project);
   if (!settings.enabled)
     return;
@@ -38,20 +40,28 @@ export function armInstallGate(project: Project, report: ValidationReport): void
   if ((project as unknown as Record<symbol, boolean>)[ARMED])
     return;
 
-  const policy = loadProjectPolicy(project, settings, report);
-  if (policy === null)
+  const store = await LocalStore.open(VerificationSession.storePath(project.configuration));
+  const policy = await loadProjectPolicy(project, settings, report, store);
+  if (policy === null) {
+    await store.save();
     return;
+  }
 
   (project as unknown as Record<symbol, boolean>)[ARMED] = true;
   const original = (fetchEverything as FetchEverything).bind(project);
 
   (project as unknown as {fetchEverything: FetchEverything}).fetchEverything = async opts => {
-    const session = await VerificationSession.create(project, settings, policy, {skipOff: true});
+    const session = await VerificationSession.create(project, settings, policy, store, {skipOff: true});
     const stopListening = listenForTarballs();
     try {
       const fetcher = tapFetcher(opts.fetcher ?? project.configuration.makeFetcher(), session);
       await original({...opts, fetcher});
       await enforce(project, opts.report, session, policy, settings);
+    } catch (error) {
+      // The user's own trust files are unreadable or invalid: say so plainly, and install nothing.
+      if (isProvenanceError(error) && kindOf(error.code) === `usage`)
+        throw new ReportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
+      throw error;
     } finally {
       stopListening();
       await session.close();

@@ -1,31 +1,34 @@
 import type {Configuration, Locator, Project} from '@yarnpkg/core';
-import {ppath} from '@yarnpkg/fslib';
-import {npath} from '@yarnpkg/fslib';
+import {npath, ppath} from '@yarnpkg/fslib';
 import pLimit from 'p-limit';
 
-import {parseAttestations} from '../core/attestations/parseAttestations';
 import {LocalStore} from '../core/cache/localStore';
-import {isProvenanceError, ProvenanceError} from '../core/errors';
+import {isProvenanceError, kindOf, ProvenanceError} from '../core/errors';
 import {evaluatePolicy} from '../core/policy/evaluatePolicy';
 import type {Evidence} from '../core/policy/evaluatePolicy';
 import {findRule} from '../core/policy/findRule';
 import type {Policy} from '../core/policy/policy.types';
-import type {Verdict} from '../core/provenance.types';
-import {loadTrust} from '../core/trust/loadTrust';
-import type {Trust} from '../core/trust/loadTrust';
-import {VerifierPool} from '../core/verify/verifierPool';
-import {createPackageVerifier} from '../core/verify/verifyPackage';
-import type {PackageVerifier} from '../core/verify/verifyPackage';
-import {VERIFY_WORKER_SOURCE} from './generated/verifyWorkerSource';
+import type {Verdict, VerifiedProvenance} from '../core/provenance.types';
+import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
+import type {VerifierPool} from '../core/verify/verifierPool';
 import type {NpmPackage} from './npmPackages';
 import type {ProvenanceSettings} from './settings';
 import {downloadedDigest} from './tarballTap';
+import {createWorkerPool} from './workerVerifier';
 import {bindCachedPackage, fetchAttestationsWithYarn, registryOf, tarballUrlOf} from './yarnNetwork';
 
+export type SessionOptions = {
+  /** The gate skips packages whose rule says `off`; the audit still examines them. */
+  skipOff: boolean;
+  /** `explain` shows every certificate extension, which the store does not keep: verify afresh. */
+  remembered?: boolean;
+};
+
 /**
- * One run's verification: trust and verifier built once, network limited by p-limit, each package
- * verified at most once, results remembered in the machine-local store. Used by the install gate
- * (packages arrive while Yarn fetches) and by `yarn provenance audit` (all at once).
+ * One run's verification: each package checked at most once, network limited by p-limit,
+ * signatures checked on worker threads (started only if something needs verifying), results
+ * remembered in the machine-local store. Used by the install gate (packages arrive while Yarn
+ * fetches) and by the provenance commands (all at once).
  */
 export class VerificationSession {
   private readonly running = new Map<string, Promise<Verdict>>();
@@ -34,29 +37,32 @@ export class VerificationSession {
   private constructor(
     private readonly configuration: Configuration,
     private readonly policy: Policy,
-    private readonly trust: Trust,
-    private readonly verifier: PackageVerifier,
+    private readonly trustDigest: string,
     private readonly pool: VerifierPool,
     private readonly store: LocalStore,
     concurrency: number,
-    /** Packages whose rule says `off` are skipped by the gate, but still examined by the audit. */
-    private readonly skipOff: boolean,
+    private readonly options: SessionOptions,
   ) {
     this.limit = pLimit(concurrency);
   }
 
-  static async create(project: Project, settings: ProvenanceSettings, policy: Policy, {skipOff}: {skipOff: boolean}): Promise<VerificationSession> {
-    const trustOptions = {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath};
-    const trust = await loadTrust(trustOptions);
-    const pool = new VerifierPool(VERIFY_WORKER_SOURCE, trustOptions);
-    const storePath = npath.fromPortablePath(ppath.join(project.configuration.get(`globalFolder`), `provenance/store-v1.json`));
-    const store = await LocalStore.open(storePath);
-    return new VerificationSession(project.configuration, policy, trust, createPackageVerifier(trust), pool, store, settings.concurrency, skipOff);
+  static async create(project: Project, settings: ProvenanceSettings, policy: Policy, store: LocalStore, options: SessionOptions): Promise<VerificationSession> {
+    const files = {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath};
+    // Only the digest here: the trust material itself is built on the workers, when needed.
+    const digest = trustDigest(await readTrustTexts(files));
+    return new VerificationSession(project.configuration, policy, digest, createWorkerPool(files), store, settings.concurrency, options);
   }
 
-  /** Starts checking a package in the background (idempotent); `checksum` is Yarn's for its zip. */
+  static storePath(configuration: Configuration): string {
+    return npath.fromPortablePath(ppath.join(configuration.get(`globalFolder`), `provenance/store-v1.json`));
+  }
+
+  /**
+   * Starts checking a package in the background (idempotent); `checksum` is Yarn's for its zip.
+   * Rejects only for the caller's own mistakes (unreadable or invalid trust files).
+   */
   check(pkg: NpmPackage, checksum: string | null): Promise<Verdict> | null {
-    if (this.skipOff && this.modeOf(pkg) === `off`)
+    if (this.options.skipOff && this.modeOf(pkg) === `off`)
       return null;
 
     let verdict = this.running.get(pkg.locator.locatorHash);
@@ -78,39 +84,28 @@ export class VerificationSession {
 
   private async evaluate(pkg: NpmPackage, checksum: string | null): Promise<Verdict> {
     const evidence = await this.gatherEvidence(pkg, checksum);
+    if (!evidence.ok && kindOf(evidence.error.code) === `usage`)
+      throw evidence.error;
     return evaluatePolicy(this.policy, pkg.ref, evidence);
   }
 
   private async gatherEvidence(pkg: NpmPackage, checksum: string | null): Promise<Evidence> {
     try {
       const tarballSha512 = await this.tarballDigest(pkg.locator, checksum);
-      const key = LocalStore.evidenceKey(registryOf(pkg.locator, this.configuration), pkg.ref, tarballSha512, this.trust.digest);
-      const known = this.store.getEvidence(key);
+      const key = LocalStore.evidenceKey(registryOf(pkg.locator, this.configuration), pkg.ref, tarballSha512, this.trustDigest);
+      const known = this.options.remembered === false ? undefined : this.store.getEvidence(key);
       if (known !== undefined)
         return {ok: true, provenance: known};
 
       const body = await this.limit(() => fetchAttestationsWithYarn(pkg.locator, pkg.ref, this.configuration));
-      const provenance = await this.verify(pkg, body, tarballSha512);
+      const provenance: VerifiedProvenance = await this.pool.verifyBody({package: pkg.ref, attestations: body, tarballSha512});
       this.store.setEvidence(key, provenance);
       return {ok: true, provenance};
     } catch (error) {
       if (isProvenanceError(error))
         return {ok: false, error};
-      // Anything else is a bug in this plugin: fail closed, but say what happened.
-      return {ok: false, error: new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Unexpected error: ${(error as Error).message}`, cause: error})};
-    }
-  }
-
-  /** On a worker thread; in this thread only if workers cannot run here. */
-  private async verify(pkg: NpmPackage, body: Buffer | null, tarballSha512: string) {
-    if (body === null)
-      return this.verifier.verify({package: pkg.ref, attestations: {unknownPredicateTypes: []}, tarballSha512});
-    try {
-      return await this.pool.verify({package: pkg.ref, attestations: body, tarballSha512});
-    } catch (error) {
-      if (isProvenanceError(error))
-        throw error;
-      return this.verifier.verify({package: pkg.ref, attestations: parseAttestations(body), tarballSha512});
+      // Anything else is a bug in this plugin: nothing was concluded, and the gate fails closed.
+      return {ok: false, error: new ProvenanceError({code: `VERIFIER_FAILED`, message: `Unexpected error: ${(error as Error).message}`, cause: error})};
     }
   }
 

@@ -13,16 +13,16 @@ function fakeProject(withInternals: boolean) {
 }
 
 describe(`armInstallGate`, () => {
-  it(`fails closed, naming the supported Yarn range, when Yarn's fetch internals are missing`, () => {
+  it(`fails closed, naming the supported Yarn range, when Yarn's fetch internals are missing`, async () => {
     const errors: Array<string> = [];
-    armInstallGate(fakeProject(false) as never, {reportWarning: () => {}, reportError: (_, text) => errors.push(text)});
+    await armInstallGate(fakeProject(false) as never, {reportWarning: () => {}, reportError: (_, text) => errors.push(text)});
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(SUPPORTED_YARN);
   });
 
-  it(`does not fail when the internals are there (no policy: nothing to enforce)`, () => {
+  it(`does not fail when the internals are there (no policy: nothing to enforce)`, async () => {
     const errors: Array<string> = [];
-    armInstallGate(fakeProject(true) as never, {reportWarning: () => {}, reportError: (_, text) => errors.push(text)});
+    await armInstallGate(fakeProject(true) as never, {reportWarning: () => {}, reportError: (_, text) => errors.push(text)});
     expect(errors).toEqual([]);
   });
 });

@@ -1,6 +1,13 @@
 import {Command, Option} from 'clipanion';
 
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+
 import {runVerify} from '../../core/run/runVerify';
+import type {VerifierFactory} from '../../core/run/runVerify';
+import {loadTrust} from '../../core/trust/loadTrust';
+import {refreshTrust} from '../../core/trust/refresh';
+import {createPackageVerifier, inThreadVerifier} from '../../core/verify/verifyPackage';
 
 export class VerifyCommand extends Command {
   static override paths = [[`verify`]];
@@ -44,7 +51,7 @@ export class VerifyCommand extends Command {
       stderr: (line: string) => this.context.stderr.write(`${line}\n`),
     };
     try {
-      return await runVerify(this, out);
+      return await runVerify(this, out, verifyInThisThread);
     } catch (error) {
       // A bug, not a verdict: one line, and an exit code no verdict uses.
       out.stderr(`Internal error: ${(error as Error).message}`);
@@ -52,3 +59,12 @@ export class VerifyCommand extends Command {
     }
   }
 }
+
+/** One package: verifying in this thread beats starting a worker. Trust is refreshed unless offline. */
+const verifyInThisThread: VerifierFactory = async ({offline, ...files}) => {
+  const trust = await loadTrust({
+    ...files,
+    refresh: offline ? undefined : () => refreshTrust({cachePath: join(homedir(), `.cache`, `yarn-provenance`, `tuf`), timeoutMs: 3000}),
+  });
+  return {verify: inThreadVerifier(createPackageVerifier(trust)), notes: trust.notes};
+};

@@ -2,6 +2,7 @@ import {createHash, randomBytes} from 'node:crypto';
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
 import {dirname} from 'node:path';
 
+import type {Policy} from '../policy/policy.types';
 import type {PackageRef, VerifiedProvenance} from '../provenance.types';
 
 /**
@@ -14,8 +15,12 @@ import type {PackageRef, VerifiedProvenance} from '../provenance.types';
  * - evidence: verified provenance, under a key of content digests (package, tarball sha512, trust
  *   material, format version). Policies are not part of the key: the policy is re-applied on every
  *   run (microseconds), so that editing it takes effect at once without re-verifying anything.
+ *   The certificate's raw extensions are not kept (`explain` verifies afresh to show them).
+ * - policies: parsed policies under the sha256 of their text and the parser's version, so that an
+ *   unchanged policy is not parsed and schema-checked again on every install.
  */
-const FORMAT = 1;
+const FORMAT = 2;
+const MAX_POLICIES = 8;
 
 type StoredEvidence = Omit<VerifiedProvenance, `provenance` | `publish`> & {
   provenance?: Omit<NonNullable<VerifiedProvenance[`provenance`]>, `integratedTime`> & {integratedTime?: string};
@@ -26,6 +31,7 @@ type StoreFile = {
   format: number;
   bindings: Record<string, string>;
   evidence: Record<string, StoredEvidence>;
+  policies: Record<string, Policy>;
 };
 
 export class LocalStore {
@@ -36,12 +42,12 @@ export class LocalStore {
   static async open(path: string): Promise<LocalStore> {
     try {
       const data = JSON.parse(await readFile(path, `utf8`)) as StoreFile;
-      if (data.format === FORMAT && typeof data.bindings === `object` && typeof data.evidence === `object`)
+      if (data.format === FORMAT && typeof data.bindings === `object` && typeof data.evidence === `object` && typeof data.policies === `object`)
         return new LocalStore(path, data);
     } catch {
       // Absent or unreadable: a cache may always start empty.
     }
-    return new LocalStore(path, {format: FORMAT, bindings: {}, evidence: {}});
+    return new LocalStore(path, {format: FORMAT, bindings: {}, evidence: {}, policies: {}});
   }
 
   static evidenceKey(registry: string, pkg: PackageRef, tarballSha512: string, trustDigest: string): string {
@@ -72,7 +78,23 @@ export class LocalStore {
   }
 
   setEvidence(key: string, evidence: VerifiedProvenance): void {
-    this.data.evidence[key] = JSON.parse(JSON.stringify(evidence)) as StoredEvidence;
+    const stored = JSON.parse(JSON.stringify(evidence)) as StoredEvidence;
+    if (stored.provenance)
+      stored.provenance.identity.extensions = {};
+    this.data.evidence[key] = stored;
+    this.dirty = true;
+  }
+
+  getPolicy(key: string): Policy | undefined {
+    return this.data.policies[key];
+  }
+
+  setPolicy(key: string, policy: Policy): void {
+    const keys = Object.keys(this.data.policies);
+    // A handful of recent policies is plenty (branches, a few projects); drop the oldest.
+    for (const old of keys.slice(0, Math.max(0, keys.length - MAX_POLICIES + 1)))
+      delete this.data.policies[old];
+    this.data.policies[key] = policy;
     this.dirty = true;
   }
 

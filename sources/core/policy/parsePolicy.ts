@@ -14,17 +14,11 @@ import {checkSemantics} from './semanticCheck';
 import {checkShape} from './schemaCheck';
 import {parseYaml} from './yamlDocument';
 
+export {DEFAULT_POLICY} from './defaultPolicy';
+
 function withDigest(policy: Omit<Policy, `digest`>): Policy {
   return {...policy, digest: policyDigest(policy)};
 }
-
-/** What applies when the project has no policy file: nothing required, violations (none) enforced. */
-export const DEFAULT_POLICY: Policy = withDigest({
-  version: 1,
-  default: {require: `none`, mode: `enforce`},
-  rules: [],
-  origin: `<built-in>`,
-});
 
 function byPosition(a: PolicyProblem, b: PolicyProblem): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.path.localeCompare(b.path);

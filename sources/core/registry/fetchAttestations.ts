@@ -1,19 +1,18 @@
-import {parseAttestations} from '../attestations/parseAttestations';
 import {ProvenanceError} from '../errors';
-import type {AttestationSet, PackageRef} from '../provenance.types';
+import type {PackageRef} from '../provenance.types';
 import type {Fetcher} from './fetcher.types';
 import {attestationsUrl} from './registryUrls';
 
 /**
- * Fetches and shape-checks a package's attestations. 404 means the package has none. Anything that
- * is not an answer (no connection, timeout, 5xx, 429) is NETWORK_UNVERIFIABLE, never a verdict.
+ * Fetches a package's attestations answer; null when it has none (404). Anything that is not an
+ * answer (no connection, timeout, 5xx, 429) is NETWORK_UNVERIFIABLE, never a verdict.
  */
-export async function fetchAttestations(fetcher: Fetcher, registry: string, pkg: PackageRef): Promise<AttestationSet> {
+export async function fetchAttestationsBody(fetcher: Fetcher, registry: string, pkg: PackageRef): Promise<Buffer | null> {
   const url = attestationsUrl(registry, pkg);
   const answer = await fetchOrUnverifiable(fetcher, url, `application/json`);
 
   if (answer.status === 404)
-    return {unknownPredicateTypes: []};
+    return null;
   if (answer.status !== 200) {
     throw new ProvenanceError({
       code: `NETWORK_UNVERIFIABLE`,
@@ -21,7 +20,7 @@ export async function fetchAttestations(fetcher: Fetcher, registry: string, pkg:
     });
   }
 
-  return parseAttestations(answer.body);
+  return answer.body;
 }
 
 export async function fetchOrUnverifiable(fetcher: Fetcher, url: string, accept: string) {

@@ -1,10 +1,7 @@
-import {homedir} from 'node:os';
-import {join} from 'node:path';
-
 import {EXIT, exitCodeFor} from '../exitCodes';
 import {isProvenanceError, kindOf} from '../errors';
 import {parsePackageSpec} from '../packageSpec';
-import {DEFAULT_POLICY} from '../policy/parsePolicy';
+import {DEFAULT_POLICY} from '../policy/defaultPolicy';
 import {loadPolicyFile} from '../policy/parsePolicy';
 import {withRequirements} from '../policy/withRequirements';
 import {formatVerdict} from '../report/formatVerdict';
@@ -12,9 +9,8 @@ import {toVerdictRecord} from '../report/verdictRecord';
 import {createNodeFetcher} from '../registry/nodeFetcher';
 import type {Fetcher} from '../registry/fetcher.types';
 import {DEFAULT_REGISTRY} from '../registry/registryUrls';
-import {loadTrust} from '../trust/loadTrust';
-import {refreshTrust} from '../trust/refresh';
-import {createPackageVerifier} from '../verify/verifyPackage';
+import type {TrustFiles} from '../trust/trustTexts';
+import type {VerifyBody} from '../verify/verifyBody.types';
 import {verifyOne} from '../verifyOne';
 
 export type VerifyArgs = {
@@ -33,25 +29,26 @@ export type VerifyArgs = {
   fetcher?: Fetcher;
 };
 
+/**
+ * Where verification runs, given the trust files: in this thread for the CLI, on the plugin's
+ * worker threads inside Yarn. Returns notes to show (e.g. a trust refresh that failed).
+ */
+export type VerifierFactory = (files: TrustFiles & {offline: boolean}) => Promise<{verify: VerifyBody, notes: Array<string>, close?: () => Promise<void>}>;
+
 export type Output = {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
 };
 
 /** `verify` for one package, shared by the standalone bin and `yarn provenance verify`. */
-export async function runVerify(args: VerifyArgs, out: Output): Promise<number> {
+export async function runVerify(args: VerifyArgs, out: Output, createVerifier: VerifierFactory): Promise<number> {
   try {
     const pkg = parsePackageSpec(args.package);
     const basePolicy = args.policy !== undefined ? await loadPolicyFile(args.policy) : DEFAULT_POLICY;
     const policy = withRequirements(basePolicy, pkg.name, {source: args.sourceUri, builder: args.builderId});
 
     const needsNetwork = args.tarball === undefined || args.attestations === undefined;
-    const trust = await loadTrust({
-      trustedRootPath: args.trustedRoot,
-      registryKeysPath: args.registryKeys,
-      refresh: args.offline ? undefined : () => refreshTrust({cachePath: join(homedir(), `.cache`, `yarn-provenance`, `tuf`), timeoutMs: 3000}),
-    });
-
+    const verifier = await createVerifier({trustedRootPath: args.trustedRoot, registryKeysPath: args.registryKeys, offline: args.offline ?? false});
     const verdict = await verifyOne({
       package: pkg,
       tarballPath: args.tarball,
@@ -59,13 +56,13 @@ export async function runVerify(args: VerifyArgs, out: Output): Promise<number> 
       registry: args.registry ?? DEFAULT_REGISTRY,
       fetcher: args.offline ? undefined : args.fetcher ?? (needsNetwork ? createNodeFetcher() : undefined),
       policy,
-      verifier: createPackageVerifier(trust),
-    });
+      verify: verifier.verify,
+    }).finally(() => verifier.close?.());
 
     if (args.json) {
       out.stdout(JSON.stringify(toVerdictRecord(verdict), null, 2));
     } else {
-      for (const note of trust.notes)
+      for (const note of verifier.notes)
         out.stderr(note);
       for (const line of formatVerdict(verdict))
         out.stdout(line);

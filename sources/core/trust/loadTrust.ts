@@ -1,14 +1,12 @@
-import {createHash} from 'node:crypto';
-import {readFile} from 'node:fs/promises';
-
 import {TrustedRoot} from '@sigstore/protobuf-specs';
 import {toTrustMaterial} from '@sigstore/verify';
 import type {TrustMaterial} from '@sigstore/verify';
 
 import {ProvenanceError} from '../errors';
-import {embeddedRegistryKeys, embeddedTrustedRoot} from './embedded';
 import type {RefreshedTrust} from './refresh';
 import {parseRegistryKeys, toKeyFinder} from './registryKeys';
+import {readTrustTexts, trustDigest} from './trustTexts';
+import type {TrustFiles} from './trustTexts';
 
 /** Trust material built once per run and shared by every verification. */
 export type Trust = {
@@ -20,50 +18,30 @@ export type Trust = {
   notes: Array<string>;
 };
 
-export type TrustOptions = {
-  /** A trusted_root.json for a private Sigstore deployment. */
-  trustedRootPath?: string;
-  /** Registry attestation keys (TUF keys.json or a registry's /-/npm/v1/keys answer). */
-  registryKeysPath?: string;
+export type TrustOptions = TrustFiles & {
   /**
    * Tries current trust material first (the CLI passes `refreshTrust` from ./refresh, kept out of
    * this module so that the plugin and its workers do not bundle a TUF client); falls back to the
-   * embedded copy on any failure.
+   * embedded copy on any failure. Ignored when files are given.
    */
   refresh?: () => Promise<RefreshedTrust>;
 };
 
 export async function loadTrust(options: TrustOptions = {}): Promise<Trust> {
   const notes: Array<string> = [];
-  let trustedRoot = embeddedTrustedRoot();
-  let registryKeys = embeddedRegistryKeys();
-  let source: Trust[`source`] = `embedded`;
+  const texts = await readTrustTexts(options);
+  let source: Trust[`source`] = texts.custom ? `custom` : `embedded`;
 
-  const custom = options.trustedRootPath !== undefined || options.registryKeysPath !== undefined;
-  if (!custom && options.refresh) {
+  if (!texts.custom && options.refresh) {
     try {
-      ({trustedRoot, registryKeys} = await options.refresh());
+      Object.assign(texts, await options.refresh());
       source = `refreshed`;
     } catch (error) {
       notes.push(`Using the trust material embedded in this build (TUF refresh failed: ${(error as Error).message})`);
     }
   }
 
-  if (options.trustedRootPath !== undefined)
-    trustedRoot = await readTrustFile(options.trustedRootPath);
-  if (options.registryKeysPath !== undefined)
-    registryKeys = await readTrustFile(options.registryKeysPath);
-  if (custom)
-    source = `custom`;
-
-  return toTrust({
-    trustedRoot,
-    registryKeys,
-    trustedRootOrigin: options.trustedRootPath ?? `the embedded trusted root`,
-    registryKeysOrigin: options.registryKeysPath ?? `the embedded npm registry keys`,
-    source,
-    notes,
-  });
+  return toTrust({...texts, source, notes});
 }
 
 export function toTrust({trustedRoot, registryKeys, trustedRootOrigin, registryKeysOrigin, source, notes = []}: {
@@ -89,16 +67,7 @@ export function toTrust({trustedRoot, registryKeys, trustedRootOrigin, registryK
     throw new ProvenanceError({code: `TRUST_MATERIAL_INVALID`, message: `${trustedRootOrigin} cannot be used as a Sigstore trusted root: ${(cause as Error).message}`, cause});
   }
 
-  const digest = createHash(`sha256`).update(trustedRoot).update(`\0`).update(registryKeys).digest(`hex`);
-  return {material, digest, source, notes};
-}
-
-async function readTrustFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, `utf8`);
-  } catch (cause) {
-    throw new ProvenanceError({code: `INPUT_UNREADABLE`, message: `Cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, cause});
-  }
+  return {material, digest: trustDigest({trustedRoot, registryKeys}), source, notes};
 }
 
 function parseJson(text: string, origin: string): unknown {

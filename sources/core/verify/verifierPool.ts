@@ -3,7 +3,9 @@ import {Worker} from 'node:worker_threads';
 
 import {ProvenanceError} from '../errors';
 import type {PackageRef, VerifiedProvenance} from '../provenance.types';
-import type {TrustOptions} from '../trust/loadTrust';
+import type {TrustFiles} from '../trust/trustTexts';
+import {unattested} from './unattested';
+import type {VerifyBody} from './verifyBody.types';
 import type {WorkerReply, WorkerRequest} from './verifierPool.types';
 
 export type PoolInput = {package: PackageRef, attestations: Uint8Array, tarballSha512: string};
@@ -18,7 +20,7 @@ export class VerifierPool {
   private sequence = 0;
   private readonly pending = new Map<number, {resolve: (value: VerifiedProvenance) => void, reject: (error: Error) => void}>();
 
-  constructor(private readonly source: string, private readonly trust: TrustOptions, private readonly size = defaultSize()) {}
+  constructor(private readonly source: string, private readonly trust: TrustFiles, private readonly size = defaultSize()) {}
 
   verify(input: PoolInput): Promise<VerifiedProvenance> {
     const workers = this.start();
@@ -31,6 +33,13 @@ export class VerifierPool {
       worker.postMessage({id, ...input} satisfies WorkerRequest);
     });
   }
+
+  /** As a VerifyBody: packages without attestations need no worker. */
+  readonly verifyBody: VerifyBody = async ({package: pkg, attestations, tarballSha512}) => {
+    if (attestations === null)
+      return unattested(pkg, tarballSha512);
+    return this.verify({package: pkg, attestations, tarballSha512});
+  };
 
   async close(): Promise<void> {
     const workers = this.workers ?? [];
@@ -64,14 +73,14 @@ export class VerifierPool {
     if (reply.ok)
       waiter.resolve(reply.provenance);
     else if (reply.code === null)
-      waiter.reject(new Error(`verification worker: ${reply.message}`));
+      waiter.reject(new ProvenanceError({code: `VERIFIER_FAILED`, message: `The verification worker failed: ${reply.message}`}));
     else
       waiter.reject(new ProvenanceError({code: reply.code, message: reply.message, mismatch: reply.mismatch}));
   }
 
   private failAll(error: Error): void {
     for (const waiter of this.pending.values())
-      waiter.reject(error);
+      waiter.reject(new ProvenanceError({code: `VERIFIER_FAILED`, message: `The verification worker stopped: ${error.message}`, cause: error}));
     this.pending.clear();
   }
 }

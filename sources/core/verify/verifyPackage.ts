@@ -2,6 +2,7 @@ import {bundleFromJSON, isBundleWithPublicKey} from '@sigstore/bundle';
 import type {Bundle} from '@sigstore/bundle';
 import {toSignedEntity, Verifier} from '@sigstore/verify';
 
+import {parseAttestations} from '../attestations/parseAttestations';
 import {mismatch, ProvenanceError} from '../errors';
 import type {AttestationEntry, AttestationSet, PackageRef, VerifiedProvenance} from '../provenance.types';
 import type {Trust} from '../trust/loadTrust';
@@ -12,6 +13,8 @@ import {installSigstoreAcceleration} from './sigstoreAcceleration';
 import {toSlsaLevel} from './slsaLevel';
 import {checkSubject, toStatement} from './statement';
 import type {Statement} from './statement';
+import {unattested} from './unattested';
+import type {VerifyBody} from './verifyBody.types';
 
 const IN_TOTO_PAYLOAD_TYPE = `application/vnd.in-toto+json`;
 
@@ -116,4 +119,13 @@ function publicKeyHint(bundle: Bundle): string {
 function integratedTime(bundle: Bundle): Date | undefined {
   const seconds = Number(bundle.verificationMaterial.tlogEntries[0]?.integratedTime);
   return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : undefined;
+}
+
+/** The in-thread VerifyBody, for the CLI (one package; a worker would only add start-up time). */
+export function inThreadVerifier(verifier: PackageVerifier): VerifyBody {
+  return async ({package: pkg, attestations, tarballSha512}) => {
+    if (attestations === null)
+      return unattested(pkg, tarballSha512);
+    return verifier.verify({package: pkg, attestations: parseAttestations(attestations), tarballSha512});
+  };
 }

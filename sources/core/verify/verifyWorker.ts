@@ -9,12 +9,12 @@ import {parentPort, workerData} from 'node:worker_threads';
 import {parseAttestations} from '../attestations/parseAttestations';
 import {isProvenanceError} from '../errors';
 import {loadTrust} from '../trust/loadTrust';
-import type {TrustOptions} from '../trust/loadTrust';
+import type {TrustFiles} from '../trust/trustTexts';
 import type {WorkerReply, WorkerRequest} from './verifierPool.types';
 import {createPackageVerifier} from './verifyPackage';
 
 const port = parentPort!;
-const ready = loadTrust(workerData as TrustOptions).then(createPackageVerifier);
+const ready = loadTrust(workerData as TrustFiles).then(createPackageVerifier);
 
 port.on(`message`, async (request: WorkerRequest) => {
   let reply: WorkerReply;

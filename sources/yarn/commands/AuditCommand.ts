@@ -8,7 +8,6 @@ import {toSarif} from '../../core/report/toSarif';
 import {toTable} from '../../core/report/toTable';
 import {toVerdictRecord} from '../../core/report/verdictRecord';
 import {VERSION} from '../../core/version';
-import {auditProject} from '../auditProject';
 
 export class AuditCommand extends BaseCommand {
   static override paths = [[`provenance`, `audit`]];
@@ -60,6 +59,7 @@ export class AuditCommand extends BaseCommand {
     const quiet = this.sarif || this.markdown;
 
     await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false, forceSectionAlignment: false}, async report => {
+      const {auditProject} = await import('../auditProject');
       const result = await auditProject(project, workspaces, quiet ? silent(report) : report);
       if (result === null) {
         exitCode = EXIT.USAGE;

@@ -4,7 +4,6 @@ import {Command, Option} from 'clipanion';
 
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import {formatVerdict} from '../../core/report/formatVerdict';
-import {auditProject} from '../auditProject';
 
 export class ExplainCommand extends BaseCommand {
   static override paths = [[`provenance`, `explain`]];
@@ -38,7 +37,8 @@ export class ExplainCommand extends BaseCommand {
     let exitCode: number = EXIT.OK;
 
     await StreamReport.start({configuration, stdout: this.context.stdout, includeFooter: false}, async report => {
-      const result = await auditProject(project, project.workspaces, report, {only: pkg => pkg.ref.name === name && (version === undefined || pkg.ref.version === version)});
+      const {auditProject} = await import('../auditProject');
+      const result = await auditProject(project, project.workspaces, report, {only: pkg => pkg.ref.name === name && (version === undefined || pkg.ref.version === version), remembered: false});
       if (result === null) {
         exitCode = EXIT.USAGE;
         return;

@@ -2,8 +2,6 @@ import {BaseCommand} from '@yarnpkg/cli';
 import {Configuration} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
-import {runVerify} from '../../core/run/runVerify';
-import {yarnFetcher} from '../yarnNetwork';
 
 export class VerifyCommand extends BaseCommand {
   static override paths = [[`provenance`, `verify`]];
@@ -36,6 +34,7 @@ export class VerifyCommand extends BaseCommand {
 
   async execute(): Promise<number> {
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
+    const [{runVerify}, {yarnFetcher}, {verifyOnWorker}] = await Promise.all([import('../../core/run/runVerify'), import('../yarnNetwork'), import('../workerVerifier')]);
     return runVerify({
       ...this,
       registry: this.registry ?? configuration.get(`npmRegistryServer`),
@@ -43,6 +42,6 @@ export class VerifyCommand extends BaseCommand {
     }, {
       stdout: line => this.context.stdout.write(`${line}\n`),
       stderr: line => this.context.stderr.write(`${line}\n`),
-    });
+    }, verifyOnWorker);
   }
 }

@@ -1,0 +1,17 @@
+import type {VerifierFactory} from '../core/run/runVerify';
+import {VerifierPool} from '../core/verify/verifierPool';
+import {VERIFY_WORKER_SOURCE} from './generated/verifyWorkerSource';
+
+/**
+ * Inside Yarn, verification always runs on the embedded worker: it keeps sigstore-js out of the
+ * plugin's main bundle, which every Yarn command parses. Trust material is the embedded public-good
+ * one or the configured files; it is not refreshed over the TUF client's own network stack.
+ */
+export const verifyOnWorker: VerifierFactory = async ({offline: _offline, ...files}) => {
+  const pool = new VerifierPool(VERIFY_WORKER_SOURCE, files, 1);
+  return {verify: pool.verifyBody, notes: [], close: () => pool.close()};
+};
+
+export function createWorkerPool(files: ConstructorParameters<typeof VerifierPool>[1]): VerifierPool {
+  return new VerifierPool(VERIFY_WORKER_SOURCE, files);
+}
