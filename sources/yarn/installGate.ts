@@ -2,15 +2,18 @@ import type {Fetcher, FetchOptions, FetchResult, Locator, Project} from '@yarnpk
 import {MessageName, Report, ReportError} from '@yarnpkg/core';
 
 import {LocalStore} from '../core/cache/localStore';
+import type {VerdictSet} from '../core/cache/localStore';
 import {isProvenanceError, kindOf} from '../core/errors';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {listNpmPackages, toPackageRef} from './npmPackages';
+import type {NpmPackage} from './npmPackages';
 import {loadProjectPolicy} from './projectPolicy';
 import {reportVerdicts} from './reportVerdicts';
 import type {ProvenanceSettings} from './settings';
 import {readSettings} from './settings';
 import {listenForTarballs} from './tarballTap';
+import {verdictSetKey} from './verdictSet';
 import {VerificationSession} from './verificationSession';
 
 export const SUPPORTED_YARN = `>=4.1.0 <5.0.0`;
@@ -54,9 +57,23 @@ export async function armInstallGate(project: Project, report: ValidationReport)
     const session = await VerificationSession.create(project, settings, policy, store, {skipOff: true});
     const stopListening = listenForTarballs();
     try {
-      const fetcher = tapFetcher(opts.fetcher ?? project.configuration.makeFetcher(), session);
+      // An install identical to one that passed (same packages and checksums, policy, trust, day)
+      // needs no check at all; the tap stays idle unless the packages change during the fetch.
+      const now = new Date();
+      const before = verdictSetKey(project, listNpmPackages(project), policy, session.trustDigest, now);
+      const known = before === null ? undefined : store.getVerdictSet(before);
+      const fetcher = known ? opts.fetcher ?? project.configuration.makeFetcher() : tapFetcher(opts.fetcher ?? project.configuration.makeFetcher(), session);
       await original({...opts, fetcher});
-      await enforce(project, opts.report, session, policy, settings);
+
+      const packages = listNpmPackages(project);
+      const after = verdictSetKey(project, packages, policy, session.trustDigest, now);
+      if (known && after === before) {
+        replay(opts.report, known);
+        return;
+      }
+      const outcome = await enforce(project, opts.report, session, policy, settings, packages);
+      if (outcome !== null && after !== null)
+        store.setVerdictSet(after, {...outcome, at: now.toISOString()});
     } catch (error) {
       // The user's own trust files are unreadable or invalid: say so plainly, and install nothing.
       if (isProvenanceError(error) && kindOf(error.code) === `usage`)
@@ -84,9 +101,14 @@ function tapFetcher(inner: Fetcher, session: VerificationSession): Fetcher {
   };
 }
 
-async function enforce(project: Project, report: Report, session: VerificationSession, policy: Policy, settings: ProvenanceSettings): Promise<void> {
-  const packages = listNpmPackages(project);
+/**
+ * Waits for every package's verdict and blocks the install when one is not allowed. Returns what to
+ * remember for an identical install, or null when the outcome must not be reused (something was
+ * unverifiable: the next install may be able to verify it).
+ */
+async function enforce(project: Project, report: Report, session: VerificationSession, policy: Policy, settings: ProvenanceSettings, packages: ReadonlyArray<NpmPackage>): Promise<Omit<VerdictSet, `at`> | null> {
   const verdicts: Array<Verdict> = [];
+  let printed: ReturnType<typeof reportVerdicts> | undefined;
 
   await report.startTimerPromise(`Provenance check`, async () => {
     const progress = Report.progressViaCounter(packages.length);
@@ -102,11 +124,21 @@ async function enforce(project: Project, report: Report, session: VerificationSe
     } finally {
       reporting.stop();
     }
-    reportVerdicts(report, project.configuration, verdicts, policy);
+    printed = reportVerdicts(report, project.configuration, verdicts, policy);
   });
 
   const blocked = verdicts.filter(verdict => !verdict.allowed);
   if (blocked.length > 0) {
     throw new ReportError(MessageName.UNNAMED, `Install blocked by the provenance policy (${policy.origin}): ${blocked.length} package${blocked.length === 1 ? `` : `s`} listed above. Nothing was linked, no lifecycle script ran, and package.json and yarn.lock are unchanged.${settings.modeOverride === null ? `` : ` (provenanceDefaultMode=${settings.modeOverride})`}`);
   }
+
+  return verdicts.some(verdict => verdict.status === `unverifiable`) ? null : printed ?? null;
+}
+
+function replay(report: Report, known: VerdictSet): void {
+  report.startTimerSync(`Provenance check`, () => {
+    for (const warning of known.warnings)
+      report.reportWarning(MessageName.UNNAMED, warning);
+    report.reportInfo(MessageName.UNNAMED, `${known.summary} (unchanged since ${known.at}: nothing to re-check)`);
+  });
 }

@@ -9,7 +9,12 @@ import {formatVerdict} from '../core/report/formatVerdict';
  * The install's report: each blocked package as errors (what was expected, what was found), each
  * one let through by `warn` as warnings, and a one-line count. Verified packages stay quiet.
  */
-export function reportVerdicts(report: Report, configuration: Configuration, verdicts: ReadonlyArray<Verdict>, policy: Policy): void {
+export function reportVerdicts(report: Report, configuration: Configuration, verdicts: ReadonlyArray<Verdict>, policy: Policy): {summary: string, warnings: Array<string>} {
+  const warnings: Array<string> = [];
+  const warn = (line: string) => {
+    warnings.push(line);
+    report.reportWarning(MessageName.UNNAMED, line);
+  };
   const sorted = [...verdicts].sort((a, b) => a.package.name.localeCompare(b.package.name));
   for (const verdict of sorted) {
     const lines = formatVerdict(verdict).filter(line => !/^ {2}(source|workflow|builder|runner|issuer|publish|ignored) /.test(line));
@@ -18,13 +23,15 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
         report.reportError(MessageName.UNNAMED, formatUtils.pretty(configuration, line, line.startsWith(` `) ? `grey` : `red`));
     } else if (verdict.code !== undefined) {
       for (const line of lines)
-        report.reportWarning(MessageName.UNNAMED, line);
+        warn(line);
     } else if (verdict.notes.length > 0) {
       for (const note of verdict.notes)
-        report.reportWarning(MessageName.UNNAMED, `${verdict.package.name}@${verdict.package.version}: ${note}`);
+        warn(`${verdict.package.name}@${verdict.package.version}: ${note}`);
     }
   }
 
   const count = (status: Verdict[`status`]) => verdicts.filter(verdict => verdict.status === status).length;
-  report.reportInfo(MessageName.UNNAMED, `${verdicts.length} npm packages checked against ${policy.origin}: ${count(`verified`)} verified, ${count(`missing`)} without provenance, ${count(`violation`)} violations, ${count(`invalid`)} invalid, ${count(`unverifiable`)} unverifiable`);
+  const summary = `${verdicts.length} npm packages checked against ${policy.origin}: ${count(`verified`)} verified, ${count(`missing`)} without provenance, ${count(`violation`)} violations, ${count(`invalid`)} invalid, ${count(`unverifiable`)} unverifiable`;
+  report.reportInfo(MessageName.UNNAMED, summary);
+  return {summary, warnings};
 }

@@ -37,7 +37,7 @@ export class VerificationSession {
   private constructor(
     private readonly configuration: Configuration,
     private readonly policy: Policy,
-    private readonly trustDigest: string,
+    readonly trustDigest: string,
     private readonly pool: VerifierPool,
     private readonly store: LocalStore,
     concurrency: number,

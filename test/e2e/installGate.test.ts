@@ -140,6 +140,23 @@ describe(`the install gate`, () => {
     }
   });
 
+  it(`re-checks nothing when an install is identical to one that passed, and everything when a checksum changes`, async () => {
+    const scratch = await project(SIGSTORE_POLICY);
+    expect((await scratch.yarn(`add`, `sigstore@2.3.1`)).code).toBe(0);
+
+    const before = registry.requests.length;
+    const again = await scratch.yarn(`install`, `--immutable`);
+    expect(again.code).toBe(0);
+    expect(again.output).toContain(`nothing to re-check`);
+    expect(registry.requests.slice(before).filter(request => request.url.includes(`/-/npm/v1/attestations/`))).toEqual([]);
+
+    scratch.policy(SIGSTORE_POLICY.replace(`runner: github-hosted`, `runner: any`));
+    const changed = await scratch.yarn(`install`, `--immutable`);
+    expect(changed.code).toBe(0);
+    expect(changed.output).not.toContain(`nothing to re-check`);
+    expect(changed.output).toContain(`1 verified`);
+  });
+
   it(`re-verifies cache hits: a policy change blocks an already installed package`, async () => {
     const scratch = await project(SIGSTORE_POLICY);
     expect((await scratch.yarn(`add`, `sigstore@2.3.1`)).code).toBe(0);

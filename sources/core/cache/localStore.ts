@@ -1,4 +1,4 @@
-import {createHash, randomBytes} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
 import {dirname} from 'node:path';
 
@@ -18,13 +18,23 @@ import type {PackageRef, VerifiedProvenance} from '../provenance.types';
  *   The certificate's raw extensions are not kept (`explain` verifies afresh to show them).
  * - policies: parsed policies under the sha256 of their text and the parser's version, so that an
  *   unchanged policy is not parsed and schema-checked again on every install.
+ * - verdict sets: installs that passed, under a digest of every npm package's checksum, the policy,
+ *   the trust material and the day, so that an unchanged warm install re-checks nothing.
  */
-const FORMAT = 2;
-const MAX_POLICIES = 8;
+const FORMAT = 3;
+/** A handful of recent entries is plenty (branches, a few projects); the oldest go first. */
+const MAX_RECENT = 8;
 
 type StoredEvidence = Omit<VerifiedProvenance, `provenance` | `publish`> & {
   provenance?: Omit<NonNullable<VerifiedProvenance[`provenance`]>, `integratedTime`> & {integratedTime?: string};
   publish?: {keyId: string, integratedTime?: string};
+};
+
+/** What an install that passed printed, to say it again when nothing changed. */
+export type VerdictSet = {
+  at: string;
+  summary: string;
+  warnings: Array<string>;
 };
 
 type StoreFile = {
@@ -32,6 +42,7 @@ type StoreFile = {
   bindings: Record<string, string>;
   evidence: Record<string, StoredEvidence>;
   policies: Record<string, Policy>;
+  verdictSets: Record<string, VerdictSet>;
 };
 
 export class LocalStore {
@@ -42,16 +53,17 @@ export class LocalStore {
   static async open(path: string): Promise<LocalStore> {
     try {
       const data = JSON.parse(await readFile(path, `utf8`)) as StoreFile;
-      if (data.format === FORMAT && typeof data.bindings === `object` && typeof data.evidence === `object` && typeof data.policies === `object`)
+      if (data.format === FORMAT && typeof data.bindings === `object` && typeof data.evidence === `object` && typeof data.policies === `object` && typeof data.verdictSets === `object`)
         return new LocalStore(path, data);
     } catch {
       // Absent or unreadable: a cache may always start empty.
     }
-    return new LocalStore(path, {format: FORMAT, bindings: {}, evidence: {}, policies: {}});
+    return new LocalStore(path, {format: FORMAT, bindings: {}, evidence: {}, policies: {}, verdictSets: {}});
   }
 
+  /** Plain concatenation of digests and names: hashing it again would only cost time. */
   static evidenceKey(registry: string, pkg: PackageRef, tarballSha512: string, trustDigest: string): string {
-    return createHash(`sha256`).update(JSON.stringify([FORMAT, registry, pkg.name, pkg.version, tarballSha512, trustDigest])).digest(`hex`);
+    return `${trustDigest} ${registry} ${pkg.name}@${pkg.version} ${tarballSha512}`;
   }
 
   getBinding(checksum: string): string | undefined {
@@ -90,11 +102,18 @@ export class LocalStore {
   }
 
   setPolicy(key: string, policy: Policy): void {
-    const keys = Object.keys(this.data.policies);
-    // A handful of recent policies is plenty (branches, a few projects); drop the oldest.
-    for (const old of keys.slice(0, Math.max(0, keys.length - MAX_POLICIES + 1)))
-      delete this.data.policies[old];
+    keepRecent(this.data.policies);
     this.data.policies[key] = policy;
+    this.dirty = true;
+  }
+
+  getVerdictSet(key: string): VerdictSet | undefined {
+    return this.data.verdictSets[key];
+  }
+
+  setVerdictSet(key: string, set: VerdictSet): void {
+    keepRecent(this.data.verdictSets);
+    this.data.verdictSets[key] = set;
     this.dirty = true;
   }
 
@@ -108,4 +127,10 @@ export class LocalStore {
     await rename(temporary, this.path);
     this.dirty = false;
   }
+}
+
+function keepRecent(entries: Record<string, unknown>): void {
+  const keys = Object.keys(entries);
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_RECENT + 1)))
+    delete entries[old];
 }
