@@ -25,7 +25,6 @@ export type AuditResult = {
 export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only, remembered = true}: {only?: (pkg: NpmPackage) => boolean, remembered?: boolean} = {}): Promise<AuditResult | null> {
   const settings = readSettings(project.configuration, project);
   const store = await LocalStore.open(VerificationSession.storePath(project.configuration));
-  let policy: Policy | null = DEFAULT_POLICY;
   let invalid = false;
   const loaded = await loadProjectPolicy(project, settings, {
     reportWarning: () => {},
@@ -36,7 +35,7 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
   }, store);
   if (invalid)
     return null;
-  policy = loaded ?? DEFAULT_POLICY;
+  const policy: Policy = loaded ?? DEFAULT_POLICY;
 
   const reachable = reachableLocators(project, workspaces);
   const packages = listNpmPackages(project).filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));

@@ -1,5 +1,5 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
-import {Cache, Configuration, Project, StreamReport} from '@yarnpkg/core';
+import {Configuration, Project, StreamReport} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
@@ -52,7 +52,6 @@ export class AuditCommand extends BaseCommand {
     if (!workspace)
       throw new WorkspaceRequiredError(project.cwd, this.context.cwd);
     await project.restoreInstallState();
-    await Cache.find(configuration);
 
     const workspaces = this.all ? project.workspaces : [workspace];
     let exitCode: number = EXIT.OK;
