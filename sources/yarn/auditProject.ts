@@ -24,7 +24,7 @@ export type AuditResult = {
  */
 export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only, remembered = true}: {only?: (pkg: NpmPackage) => boolean, remembered?: boolean} = {}): Promise<AuditResult | null> {
   const settings = readSettings(project.configuration, project);
-  const store = await LocalStore.open(VerificationSession.storePath(project.configuration));
+  const store = await LocalStore.open(VerificationSession.storeFolder(project.configuration));
   let invalid = false;
   const loaded = await loadProjectPolicy(project, settings, {
     reportWarning: () => {},

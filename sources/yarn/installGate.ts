@@ -43,7 +43,7 @@ export async function armInstallGate(project: Project, report: ValidationReport)
   if ((project as unknown as Record<symbol, boolean>)[ARMED])
     return;
 
-  const store = await LocalStore.open(VerificationSession.storePath(project.configuration));
+  const store = await LocalStore.open(VerificationSession.storeFolder(project.configuration));
   const policy = await loadProjectPolicy(project, settings, report, store);
   if (policy === null) {
     await store.save();

@@ -3,6 +3,7 @@ import {npath, ppath} from '@yarnpkg/fslib';
 import pLimit from 'p-limit';
 
 import {LocalStore} from '../core/cache/localStore';
+import type {EvidenceStore} from '../core/cache/localStore';
 import {isProvenanceError, kindOf, ProvenanceError} from '../core/errors';
 import {evaluatePolicy} from '../core/policy/evaluatePolicy';
 import type {Evidence} from '../core/policy/evaluatePolicy';
@@ -53,8 +54,8 @@ export class VerificationSession {
     return new VerificationSession(project.configuration, policy, digest, createWorkerPool(files), store, settings.concurrency, options);
   }
 
-  static storePath(configuration: Configuration): string {
-    return npath.fromPortablePath(ppath.join(configuration.get(`globalFolder`), `provenance/store-v1.json`));
+  static storeFolder(configuration: Configuration): string {
+    return npath.fromPortablePath(ppath.join(configuration.get(`globalFolder`), `provenance`));
   }
 
   /**
@@ -91,15 +92,16 @@ export class VerificationSession {
 
   private async gatherEvidence(pkg: NpmPackage, checksum: string | null): Promise<Evidence> {
     try {
-      const tarballSha512 = await this.tarballDigest(pkg.locator, checksum);
+      const evidence = await this.store.evidence();
+      const tarballSha512 = await this.tarballDigest(pkg.locator, checksum, evidence);
       const key = LocalStore.evidenceKey(registryOf(pkg.locator, this.configuration), pkg.ref, tarballSha512, this.trustDigest);
-      const known = this.options.remembered === false ? undefined : this.store.getEvidence(key);
+      const known = this.options.remembered === false ? undefined : evidence.getEvidence(key);
       if (known !== undefined)
         return {ok: true, provenance: known};
 
       const body = await this.limit(() => fetchAttestationsWithYarn(pkg.locator, pkg.ref, this.configuration));
       const provenance: VerifiedProvenance = await this.pool.verifyBody({package: pkg.ref, attestations: body, tarballSha512});
-      this.store.setEvidence(key, provenance);
+      evidence.setEvidence(key, provenance);
       return {ok: true, provenance};
     } catch (error) {
       if (isProvenanceError(error))
@@ -113,23 +115,23 @@ export class VerificationSession {
    * The sha512 of the npm tarball that Yarn's zip was made from: hashed as it was downloaded in this
    * process, remembered from an earlier binding, or proved now by re-deriving the zip.
    */
-  private async tarballDigest(locator: Locator, checksum: string | null): Promise<string> {
+  private async tarballDigest(locator: Locator, checksum: string | null, store: EvidenceStore): Promise<string> {
     const fresh = downloadedDigest(tarballUrlOf(locator, this.configuration));
     if (fresh !== undefined) {
       if (checksum !== null)
-        this.store.setBinding(checksum, fresh);
+        store.setBinding(checksum, fresh);
       return fresh;
     }
 
     if (checksum === null)
       throw new ProvenanceError({code: `CACHE_BINDING_MISMATCH`, message: `Yarn recorded no checksum for this package, so its cached zip cannot be tied to a tarball (checksumBehavior?)`});
 
-    const bound = this.store.getBinding(checksum);
+    const bound = store.getBinding(checksum);
     if (bound !== undefined)
       return bound;
 
     const proved = await this.limit(() => bindCachedPackage(locator, this.configuration, checksum));
-    this.store.setBinding(checksum, proved);
+    store.setBinding(checksum, proved);
     return proved;
   }
 }

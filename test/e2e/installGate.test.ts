@@ -1,3 +1,4 @@
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -225,6 +226,17 @@ describe(`the install gate`, () => {
     expect(result.output).toContain(`POLICY_INVALID`);
     expect(result.output).toContain(`.provenance.yml:3:`);
     expect(result.output).toContain(`.provenance.yml:6:`);
+    expectUntouched(scratch, before);
+  });
+
+  it(`stops with the trust file's problem, changing nothing, when the configured trusted root is not one`, async () => {
+    const scratch = await project(SIGSTORE_POLICY);
+    writeFileSync(join(scratch.dir, `bad-root.json`), `{"mediaType": "not a trusted root"}`);
+    scratch.writeRc(registry.url, {provenanceTrustedRootPath: join(scratch.dir, `bad-root.json`)});
+    const before = snapshot(scratch);
+    const result = await scratch.yarn(`add`, `sigstore@2.3.1`);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`TRUST_MATERIAL_INVALID`);
     expectUntouched(scratch, before);
   });
 
