@@ -87,6 +87,9 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
     }
   } finally {
     await registry.close();
+    // Each size leaves caches of thousands of packages behind; BENCH_KEEP=1 keeps them for a look.
+    if (!process.env.BENCH_KEEP)
+      rmSync(work, {recursive: true, force: true});
   }
 
   report(paths, results);

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
@@ -42,6 +42,7 @@ export function runYarn(yarnPath: string, cwd: string, args: Array<string>): Pro
           cpuMicros += cpu!;
         }
       } catch {}
+      rmSync(rssFile, {force: true});
       resolve({seconds, peakRssMiB: peakKiB / 1024, cpuSeconds: cpuMicros / 1e6, code, output});
     });
   });
