@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 
-import {isProvenanceError, ProvenanceError} from './errors';
+import {isProvenanceError, kindOf, ProvenanceError} from './errors';
 import {evaluatePolicy} from './policy/evaluatePolicy';
 import type {Evidence} from './policy/evaluatePolicy';
 import type {Policy} from './policy/policy.types';
@@ -45,7 +45,8 @@ async function gatherEvidence(options: VerifyOneOptions, tarball: Buffer | undef
 
     return {ok: true, provenance: await options.verify({package: options.package, attestations, tarballSha512})};
   } catch (error) {
-    if (isProvenanceError(error))
+    // The caller's own mistakes (trust files) are not evidence about the package: exit 2, not 1.
+    if (isProvenanceError(error) && kindOf(error.code) !== `usage`)
       return {ok: false, error};
     throw error;
   }

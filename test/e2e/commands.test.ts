@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {join} from 'node:path';
 
@@ -135,5 +135,16 @@ describe(`yarn provenance verify`, () => {
     const online = await scratch.yarn(`provenance`, `verify`, `--package`, `gundam-visor@1.0.1`, `--json`);
     expect(online.code, online.output).toBe(0);
     expect(JSON.parse(online.stdout)).toMatchObject({status: `verified`, sourceRepo: `https://github.com/ramonpetgrave64/gundam-visor`});
+  });
+});
+
+describe(`yarn provenance verify with a bad trusted root`, () => {
+  it(`exits 2 with TRUST_MATERIAL_INVALID, as for any input the caller got wrong`, async () => {
+    const dir = join(ATTESTATIONS_DIR, `sigstore@2.3.1`);
+    const badRoot = join(scratch.dir, `not-a-root.json`);
+    writeFileSync(badRoot, `{}`);
+    const result = await scratch.yarn(`provenance`, `verify`, `--package`, `sigstore@2.3.1`, `--tarball`, join(dir, `package.tgz`), `--attestations`, join(dir, `attestations.json`), `--trusted-root`, badRoot, `--json`);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).code).toBe(`TRUST_MATERIAL_INVALID`);
   });
 });
