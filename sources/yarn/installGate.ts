@@ -59,13 +59,14 @@ export async function armInstallGate(project: Project, report: ValidationReport)
     try {
       // An install identical to one that passed (same packages and checksums, policy, trust, day)
       // needs no check at all; the tap stays idle unless the packages change during the fetch.
+      // Resolution is done: the set of packages is fixed; only their checksums may change while fetching.
       const now = new Date();
-      const before = verdictSetKey(project, listNpmPackages(project), policy, session.trustDigest, now);
+      const packages = listNpmPackages(project);
+      const before = verdictSetKey(project, packages, policy, session.trustDigest, now);
       const known = before === null ? undefined : store.getVerdictSet(before);
       const fetcher = known ? opts.fetcher ?? project.configuration.makeFetcher() : tapFetcher(opts.fetcher ?? project.configuration.makeFetcher(), session);
       await original({...opts, fetcher});
 
-      const packages = listNpmPackages(project);
       const after = verdictSetKey(project, packages, policy, session.trustDigest, now);
       if (known && after === before) {
         replay(opts.report, known);
