@@ -6,6 +6,7 @@ import {npath, ppath, xfs} from '@yarnpkg/fslib';
 
 import type {LocalStore} from '../core/cache/localStore';
 import {isProvenanceError} from '../core/errors';
+import {policyDigest} from '../core/policy/digest';
 import type {Mode, Policy} from '../core/policy/policy.types';
 import {VERSION} from '../core/version';
 import type {ProvenanceSettings} from './settings';
@@ -69,10 +70,6 @@ function hintOnce(project: Project, settings: ProvenanceSettings, report: Valida
 export function applyModeOverride(policy: Policy, mode: Mode | null): Policy {
   if (mode === null)
     return policy;
-  return {
-    ...policy,
-    default: {...policy.default, mode},
-    rules: policy.rules.map(rule => ({...rule, mode})),
-    digest: createHash(`sha256`).update(policy.digest).update(mode).digest(`hex`),
-  };
+  const changed = {...policy, default: {...policy.default, mode}, rules: policy.rules.map(rule => ({...rule, mode}))};
+  return {...changed, digest: policyDigest(changed)};
 }

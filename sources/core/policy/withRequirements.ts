@@ -1,5 +1,4 @@
-import {createHash} from 'node:crypto';
-
+import {policyDigest} from './digest';
 import {normaliseSource} from './source';
 import type {Policy, Rule} from './policy.types';
 
@@ -20,6 +19,6 @@ export function withRequirements(policy: Policy, name: string, {source, builder}
     mode: `enforce`,
   };
   const rules = [flags, ...policy.rules.map(rule => ({...rule, index: rule.index + 1}))];
-  const digest = createHash(`sha256`).update(policy.digest).update(JSON.stringify(flags)).digest(`hex`);
-  return {...policy, rules, digest, origin: `${policy.origin} + command-line flags`};
+  const changed = {...policy, rules, origin: `${policy.origin} + command-line flags`};
+  return {...changed, digest: policyDigest(changed)};
 }
