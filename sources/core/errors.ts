@@ -1,69 +1,73 @@
 /**
- * One error base for everything the core rejects. Every rejection carries a stable code from a closed
- * union, so that callers (the CLI, the Yarn gate, tests) branch on codes and never on message text.
+ * One error base for everything the core rejects. Every rejection carries a stable code from one
+ * table, so that callers (the CLI, the Yarn gate, tests) branch on codes and never on message text.
+ * The table is the only place a code's kind is written: the type of codes, the kinds, the exit code
+ * and the README's table all derive from it.
  */
 
-/** The evidence is present but is not what it claims: bad signature, wrong subject, forged claims. */
-export type InvalidCode =
-  | `ATTESTATIONS_MALFORMED`
-  | `ATTESTATIONS_TOO_LARGE`
-  | `BUNDLE_MALFORMED`
-  | `SIGNATURE_INVALID`
-  | `STATEMENT_MALFORMED`
-  | `PREDICATE_TYPE_MISMATCH`
-  | `PREDICATE_UNSUPPORTED`
-  | `SUBJECT_NAME_MISMATCH`
-  | `SUBJECT_DIGEST_MISMATCH`
-  | `CACHE_BINDING_MISMATCH`
-  | `PUBLISH_PREDICATE_MISMATCH`
-  | `CERT_PREDICATE_MISMATCH`;
-
-/** The evidence is genuine but the policy does not allow what it says (or requires what is absent). */
-export type ViolationCode =
-  | `PROVENANCE_MISSING`
-  | `SOURCE_REPO_MISMATCH`
-  | `REF_MISMATCH`
-  | `WORKFLOW_MISMATCH`
-  | `BUILDER_MISMATCH`
-  | `RUNNER_MISMATCH`
-  | `ISSUER_MISMATCH`;
-
-/** Nothing could be concluded: the network or the registry did not answer. Never a policy verdict. */
-export type UnverifiableCode =
-  | `NETWORK_UNVERIFIABLE`
-  /** The verifier itself could not run (a worker thread failed): nothing was concluded. */
-  | `VERIFIER_FAILED`;
-
-/** The caller's own input is wrong: a policy, a file, a flag. */
-export type UsageCode =
-  | `POLICY_INVALID`
-  | `TRUST_MATERIAL_INVALID`
-  | `INPUT_UNREADABLE`
-  | `USAGE_INVALID`;
-
-export type ErrorCode = InvalidCode | ViolationCode | UnverifiableCode | UsageCode;
-
-const VIOLATION_CODES: ReadonlySet<string> = new Set<ViolationCode>([
-  `PROVENANCE_MISSING`, `SOURCE_REPO_MISMATCH`, `REF_MISMATCH`, `WORKFLOW_MISMATCH`,
-  `BUILDER_MISMATCH`, `RUNNER_MISMATCH`, `ISSUER_MISMATCH`,
-]);
-const UNVERIFIABLE_CODES: ReadonlySet<string> = new Set<UnverifiableCode>([
-  `NETWORK_UNVERIFIABLE`, `VERIFIER_FAILED`,
-]);
-const USAGE_CODES: ReadonlySet<string> = new Set<UsageCode>([
-  `POLICY_INVALID`, `TRUST_MATERIAL_INVALID`, `INPUT_UNREADABLE`, `USAGE_INVALID`,
-]);
-
+/**
+ * - `invalid`: the evidence is present but is not what it claims (bad signature, wrong subject,
+ *   forged claims, a cached package not made from the attested tarball).
+ * - `violation`: the evidence is genuine but the policy does not allow what it says (or requires
+ *   what is absent).
+ * - `unverifiable`: nothing could be concluded (network, registry, the verifier itself). Never a
+ *   policy verdict.
+ * - `usage`: the caller's own input is wrong (a policy, a setting, a file, a flag).
+ */
 export type ErrorKind = `invalid` | `violation` | `unverifiable` | `usage`;
 
+export const ERROR_CODES = {
+  ATTESTATIONS_MALFORMED: `invalid`,
+  ATTESTATIONS_TOO_LARGE: `invalid`,
+  BUNDLE_MALFORMED: `invalid`,
+  SIGNATURE_INVALID: `invalid`,
+  STATEMENT_MALFORMED: `invalid`,
+  PREDICATE_TYPE_MISMATCH: `invalid`,
+  PREDICATE_UNSUPPORTED: `invalid`,
+  SUBJECT_NAME_MISMATCH: `invalid`,
+  SUBJECT_DIGEST_MISMATCH: `invalid`,
+  /** The zip Yarn would link was not made from the tarball the registry serves (and was attested). */
+  CACHE_BINDING_MISMATCH: `invalid`,
+  PUBLISH_PREDICATE_MISMATCH: `invalid`,
+  CERT_PREDICATE_MISMATCH: `invalid`,
+  /** The lockfile resolves a dependency to another package or protocol than its range can. */
+  LOCKFILE_RESOLUTION_MISMATCH: `invalid`,
+
+  PROVENANCE_MISSING: `violation`,
+  /** A git, tarball-URL, `file:` or `exec:` dependency where the rule requires provenance. */
+  SOURCE_UNATTESTABLE: `violation`,
+  SOURCE_REPO_MISMATCH: `violation`,
+  REF_MISMATCH: `violation`,
+  WORKFLOW_MISMATCH: `violation`,
+  BUILDER_MISMATCH: `violation`,
+  RUNNER_MISMATCH: `violation`,
+  ISSUER_MISMATCH: `violation`,
+
+  NETWORK_UNVERIFIABLE: `unverifiable`,
+  /** The verifier itself could not run (a worker thread failed): nothing was concluded. */
+  VERIFIER_FAILED: `unverifiable`,
+
+  POLICY_INVALID: `usage`,
+  TRUST_MATERIAL_INVALID: `usage`,
+  INPUT_UNREADABLE: `usage`,
+  USAGE_INVALID: `usage`,
+  /** A plugin setting (`.yarnrc.yml`) has a value it cannot take. */
+  SETTING_INVALID: `usage`,
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+type CodeOfKind<K extends ErrorKind> = {[C in ErrorCode]: (typeof ERROR_CODES)[C] extends K ? C : never}[ErrorCode];
+export type InvalidCode = CodeOfKind<`invalid`>;
+export type ViolationCode = CodeOfKind<`violation`>;
+export type UnverifiableCode = CodeOfKind<`unverifiable`>;
+export type UsageCode = CodeOfKind<`usage`>;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === `string` && Object.hasOwn(ERROR_CODES, value);
+}
+
 export function kindOf(code: ErrorCode): ErrorKind {
-  if (VIOLATION_CODES.has(code))
-    return `violation`;
-  if (UNVERIFIABLE_CODES.has(code))
-    return `unverifiable`;
-  if (USAGE_CODES.has(code))
-    return `usage`;
-  return `invalid`;
+  return ERROR_CODES[code];
 }
 
 /** What a rejection expected and what it found, for messages that explain themselves. */

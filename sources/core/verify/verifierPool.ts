@@ -1,7 +1,7 @@
 import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
 
-import {ProvenanceError} from '../errors';
+import {isErrorCode, ProvenanceError} from '../errors';
 import type {PackageRef, VerifiedProvenance} from '../provenance.types';
 import type {TrustFiles} from '../trust/trustTexts';
 import {unattested} from './unattested';
@@ -72,7 +72,7 @@ export class VerifierPool {
 
     if (reply.ok)
       waiter.resolve(reply.provenance);
-    else if (reply.code === null)
+    else if (!isErrorCode(reply.code))
       waiter.reject(new ProvenanceError({code: `VERIFIER_FAILED`, message: `The verification worker failed: ${reply.message}`}));
     else
       waiter.reject(new ProvenanceError({code: reply.code, message: reply.message, mismatch: reply.mismatch}));
