@@ -4,7 +4,7 @@ import {AuditCommand} from './yarn/commands/AuditCommand';
 import {ExplainCommand} from './yarn/commands/ExplainCommand';
 import {VerifyCommand} from './yarn/commands/VerifyCommand';
 import {settingsDefinitions} from './yarn/settings';
-import {wrapNetworkRequest} from './yarn/tarballTap';
+import {wrapNetworkRequest} from './yarn/tarballBinding';
 
 /**
  * Settings, commands and hooks; everything else lives in sources/yarn and sources/core. Every Yarn

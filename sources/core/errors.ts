@@ -98,6 +98,11 @@ export function isProvenanceError(error: unknown): error is ProvenanceError {
   return error instanceof ProvenanceError;
 }
 
+/** The caller's own mistake (a setting, a policy, a file, a flag): exit 2, never a verdict. */
+export function isUsageError(error: unknown): error is ProvenanceError {
+  return isProvenanceError(error) && error.kind === `usage`;
+}
+
 /** Shortcut for the common case of a check that compares an expected value with what was found. */
 export function mismatch(code: ErrorCode, what: string, expected: string, found: string | undefined): ProvenanceError {
   const shown = found ?? `(absent)`;

@@ -85,7 +85,12 @@ export type VerifiedProvenance = {
   unknownPredicateTypes: string[];
 };
 
-export type Status = `verified` | `violation` | `invalid` | `missing` | `unverifiable`;
+/**
+ * - `unattestable`: installed from a source that cannot carry npm provenance (git, a tarball URL, `file:`, `exec:`).
+ * - `patched`: a `patch:` of a package whose unpatched source has a verdict of its own.
+ * - `project`: the project's own code (workspaces, `link:`/`portal:` inside the project): listed, not judged.
+ */
+export type Status = `verified` | `violation` | `invalid` | `missing` | `unverifiable` | `unattestable` | `patched` | `project`;
 
 /** What the policy concluded for one package. */
 export type Verdict = {
@@ -103,4 +108,8 @@ export type Verdict = {
   rule: string;
   notes: string[];
   provenance?: VerifiedProvenance;
+  /** Other names the package is installed under (aliases): their rules were applied too. */
+  installedAs?: string[];
+  /** Where a package that is not an npm registry package comes from, e.g. `git https://…`. */
+  origin?: string;
 };

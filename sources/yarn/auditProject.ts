@@ -1,71 +1,76 @@
-import type {Project, Report, Workspace} from '@yarnpkg/core';
-import {MessageName, Report as ReportClass, structUtils} from '@yarnpkg/core';
+import type {FetchOptions, Project, Report, Workspace} from '@yarnpkg/core';
+import {Cache, Report as ReportClass, structUtils, ThrowReport} from '@yarnpkg/core';
+import pLimit from 'p-limit';
 
-import {LocalStore} from '../core/cache/localStore';
-import {isProvenanceError, kindOf} from '../core/errors';
 import {DEFAULT_POLICY} from '../core/policy/defaultPolicy';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
-import {listNpmPackages} from './npmPackages';
-import type {NpmPackage} from './npmPackages';
-import {loadProjectPolicy} from './projectPolicy';
-import {readSettings} from './settings';
-import {VerificationSession} from './verificationSession';
+import {loadProjectContext, ProjectCheck} from './projectCheck';
+import type {ProjectPackage} from './projectPackages';
+import {listProjectPackages} from './projectPackages';
 
 export type AuditResult = {
   policy: Policy;
   verdicts: Array<Verdict>;
 };
 
+/** Yarn's fetch steps run 32 at once; an audit has no reason to be greedier. */
+const FETCH_CONCURRENCY = 16;
+
 /**
- * Verifies every npm package the given workspaces depend on (directly or not) against the project's
- * policy, or against the built-in one when the project has none. Returns null when the policy is
- * invalid (its problems are then already reported).
+ * Checks every package the given workspaces depend on (directly or not) with the install gate's
+ * pipeline, against the project's policy or the built-in one when the project has none. The packages
+ * come from the lockfile (never from an install state file, which a repository could forge); when
+ * the lockfile lacks some (an install that was blocked), they are resolved as `yarn install` would.
+ * Registry packages are read from Yarn's cache (downloaded into it when missing), so the verdicts are
+ * about the bytes an install would link. Throws a ProvenanceError of kind `usage` for the caller's own
+ * mistakes (settings, policy, trust files).
  */
-export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only, remembered = true}: {only?: (pkg: NpmPackage) => boolean, remembered?: boolean} = {}): Promise<AuditResult | null> {
-  const settings = readSettings(project.configuration, project);
-  const store = await LocalStore.open(VerificationSession.storeFolder(project.configuration));
-  let invalid = false;
-  const loaded = await loadProjectPolicy(project, settings, {
-    reportWarning: () => {},
-    reportError: (name, text) => {
-      invalid = true;
-      report.reportError(name, text);
-    },
-  }, store);
-  if (invalid)
-    return null;
-  const policy: Policy = loaded ?? DEFAULT_POLICY;
+export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only, remember = true}: {only?: (pkg: ProjectPackage) => boolean, remember?: boolean} = {}): Promise<AuditResult> {
+  const context = await loadProjectContext(project, {forGate: false});
+  const policy: Policy = context.policy ?? DEFAULT_POLICY;
+  const cache = await Cache.find(project.configuration);
+  await resolveProject(project, report, cache);
 
   const reachable = reachableLocators(project, workspaces);
-  const packages = listNpmPackages(project).filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));
-
-  const session = await VerificationSession.create(project, settings, policy, store, {skipOff: false, remembered});
+  const packages = listProjectPackages(project).filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));
+  const check = await ProjectCheck.start(project, context, policy, packages, {skipOff: false, remember});
   const verdicts: Array<Verdict> = [];
   try {
+    const fetcher = check.binding.tap(project.configuration.makeFetcher());
+    const fetchOptions: FetchOptions = {
+      checksums: project.storedChecksums, project, cache, fetcher, report,
+      cacheOptions: {mockedPackages: project.disabledLocators, unstablePackages: project.conditionalLocators},
+    };
+    const limit = pLimit(FETCH_CONCURRENCY);
     const progress = ReportClass.progressViaCounter(packages.length);
     const reporting = report.reportProgress(progress);
     try {
-      await Promise.all(packages.map(async pkg => {
-        verdicts.push(await session.check(pkg, project.storedChecksums.get(pkg.locator.locatorHash) ?? null)!);
+      await Promise.all(packages.map(pkg => limit(async () => {
+        // Only registry packages are fetched: fetching a git dependency would run its prepack script.
+        if (pkg.subject.source.kind === `registry`)
+          (await fetcher.fetch(pkg.locator, fetchOptions)).releaseFs?.();
+        verdicts.push(await check.check(pkg)!);
         progress.tick();
-      }));
-    } catch (error) {
-      // The user's own trust files are unreadable or invalid.
-      if (isProvenanceError(error) && kindOf(error.code) === `usage`) {
-        report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
-        return null;
-      }
-      throw error;
+      })));
     } finally {
       reporting.stop();
     }
   } finally {
-    await session.close();
+    await check.close();
   }
 
   verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
   return {policy, verdicts};
+}
+
+async function resolveProject(project: Project, report: Report, cache: Cache): Promise<void> {
+  try {
+    await project.resolveEverything({report: new ThrowReport(), lockfileOnly: true});
+  } catch {
+    // The lockfile lacks entries the manifests need (a first install that was blocked leaves none).
+    await project.resolveEverything({report, cache});
+  }
 }
 
 /** Every package reachable from the workspaces, devirtualised (what is actually fetched). */
@@ -75,13 +80,11 @@ function reachableLocators(project: Project, workspaces: ReadonlyArray<Workspace
   while (queue.length > 0) {
     const hash = queue.pop()!;
     const pkg = project.storedPackages.get(hash);
-    if (pkg === undefined)
-      continue;
-    const real = structUtils.isVirtualLocator(pkg) ? structUtils.devirtualizeLocator(pkg).locatorHash : pkg.locatorHash;
-    if (seen.has(hash))
+    if (pkg === undefined || seen.has(hash))
       continue;
     seen.add(hash);
-    seen.add(real);
+    if (structUtils.isVirtualLocator(pkg))
+      seen.add(structUtils.devirtualizeLocator(pkg).locatorHash);
     for (const descriptor of pkg.dependencies.values()) {
       const resolution = project.storedResolutions.get(descriptor.descriptorHash);
       if (resolution !== undefined)

@@ -1,39 +1,33 @@
-import type {Fetcher, FetchOptions, FetchResult, Locator, Project} from '@yarnpkg/core';
+import type {Fetcher, FetchOptions, MessageName as MessageNameType, Project} from '@yarnpkg/core';
 import {MessageName, Report, ReportError} from '@yarnpkg/core';
 
-import {LocalStore} from '../core/cache/localStore';
-import type {VerdictSet} from '../core/cache/localStore';
+import type {PassedInstall} from '../core/cache/storeEntries';
 import {isProvenanceError, kindOf} from '../core/errors';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
-import {listNpmPackages, toPackageRef} from './npmPackages';
-import type {NpmPackage} from './npmPackages';
-import {loadProjectPolicy} from './projectPolicy';
+import {installInputsDigest, passedInstallKey, passedInstallPreKey} from './passedInstallKey';
+import type {ProjectContext} from './projectCheck';
+import {loadProjectContext, ProjectCheck} from './projectCheck';
+import type {ProjectPackage} from './projectPackages';
+import {listProjectPackages} from './projectPackages';
+import {gateWarnings} from './projectPolicy';
 import {reportVerdicts} from './reportVerdicts';
-import type {ProvenanceSettings} from './settings';
-import {readSettings} from './settings';
-import {listenForTarballs} from './tarballTap';
-import {verdictSetKey} from './verdictSet';
-import {VerificationSession} from './verificationSession';
 
 export const SUPPORTED_YARN = `>=4.1.0 <5.0.0`;
 
 type FetchEverything = (opts: Parameters<Project[`fetchEverything`]>[0]) => Promise<void>;
-type ValidationReport = {reportWarning: (name: MessageName, text: string) => void, reportError: (name: MessageName, text: string) => void};
+type FetchStepOptions = Parameters<FetchEverything>[0];
+type ValidationReport = {reportWarning: (name: MessageNameType, text: string) => void, reportError: (name: MessageNameType, text: string) => void};
 
 const ARMED = Symbol.for(`yarn-plugin-provenance/armed`);
 
 /**
  * Called from the `validateProject` hook, before resolution. Replaces this project's fetch step with
- * one that, once Yarn has fetched everything, waits for every npm package's verdict and throws when
- * one is blocked. Throwing there is the last moment before anything is written: the lockfile and
+ * one that, once Yarn has fetched everything, waits for every package's verdict and throws when one
+ * is blocked. Throwing there is the last moment before anything is written: the lockfile and
  * package.json are persisted, and packages linked (lifecycle scripts), only after the fetch step.
  */
 export async function armInstallGate(project: Project, report: ValidationReport): Promise<void> {
-  const settings = readSettings(project.configuration, project);
-  if (!settings.enabled)
-    return;
-
   // The gate relies on Yarn internals, not documented hooks: without them, fail closed.
   const fetchEverything = (project as unknown as {fetchEverything?: unknown}).fetchEverything;
   if (typeof fetchEverything !== `function` || typeof project.configuration.makeFetcher !== `function`) {
@@ -43,63 +37,96 @@ export async function armInstallGate(project: Project, report: ValidationReport)
   if ((project as unknown as Record<symbol, boolean>)[ARMED])
     return;
 
-  const store = await LocalStore.open(VerificationSession.storeFolder(project.configuration));
-  const policy = await loadProjectPolicy(project, settings, report, store);
+  let context: ProjectContext;
+  try {
+    context = await loadProjectContext(project, {forGate: true});
+  } catch (error) {
+    if (!isProvenanceError(error) || kindOf(error.code) !== `usage`)
+      throw error;
+    // Reported as errors, these stop the install before resolution: nothing is written.
+    const [first, ...rest] = error.message.split(`\n`);
+    report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${first}`);
+    for (const line of rest)
+      report.reportError(MessageName.UNNAMED, `  ${line}`);
+    return;
+  }
+
+  for (const line of gateWarnings(context.settings, context.policy))
+    report.reportWarning(MessageName.UNNAMED, line);
+  if (context.storeWarning !== null)
+    report.reportWarning(MessageName.UNNAMED, context.storeWarning);
+  const {policy} = context;
   if (policy === null) {
-    await store.save();
+    await context.store.save();
     return;
   }
 
   (project as unknown as Record<symbol, boolean>)[ARMED] = true;
   const original = (fetchEverything as FetchEverything).bind(project);
-
-  (project as unknown as {fetchEverything: FetchEverything}).fetchEverything = async opts => {
-    const session = await VerificationSession.create(project, settings, policy, store, {skipOff: true});
-    const stopListening = listenForTarballs();
-    try {
-      // An install identical to one that passed (same packages and checksums, policy, trust, day)
-      // needs no check at all; the tap stays idle unless the packages change during the fetch.
-      // Resolution is done: the set of packages is fixed; only their checksums may change while fetching.
-      const now = new Date();
-      const packages = listNpmPackages(project);
-      const before = verdictSetKey(project, packages, policy, session.trustDigest, now);
-      const known = before === null ? undefined : store.getVerdictSet(before);
-      const fetcher = known ? opts.fetcher ?? project.configuration.makeFetcher() : tapFetcher(opts.fetcher ?? project.configuration.makeFetcher(), session);
-      await original({...opts, fetcher});
-
-      const after = verdictSetKey(project, packages, policy, session.trustDigest, now);
-      if (known && after === before) {
-        replay(opts.report, known);
-        return;
-      }
-      const outcome = await enforce(project, opts.report, session, policy, settings, packages);
-      if (outcome !== null && after !== null)
-        store.setVerdictSet(after, {...outcome, at: now.toISOString()});
-    } catch (error) {
-      // The user's own trust files are unreadable or invalid: say so plainly, and install nothing.
-      if (isProvenanceError(error) && kindOf(error.code) === `usage`)
-        throw new ReportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
-      throw error;
-    } finally {
-      stopListening();
-      await session.close();
-    }
-  };
+  (project as unknown as {fetchEverything: FetchEverything}).fetchEverything = opts => gatedFetch(project, context, policy, original, opts);
 }
 
-/** Starts verifying each npm package the moment Yarn has it, so verification overlaps the downloads. */
-function tapFetcher(inner: Fetcher, session: VerificationSession): Fetcher {
-  return {
-    supports: (locator: Locator, opts: any) => inner.supports(locator, opts),
-    getLocalPath: (locator: Locator, opts: FetchOptions) => inner.getLocalPath(locator, opts),
-    fetch: async (locator: Locator, opts: FetchOptions): Promise<FetchResult> => {
-      const result = await inner.fetch(locator, opts);
-      const ref = toPackageRef(locator);
-      if (ref !== null && !opts.project.disabledLocators.has(locator.locatorHash))
-        void session.check({locator, ref}, result.checksum ?? null)?.catch(() => {});
-      return result;
-    },
+async function gatedFetch(project: Project, context: ProjectContext, policy: Policy, original: FetchEverything, opts: FetchStepOptions): Promise<void> {
+  // Resolution is done: the set of packages is fixed; only their bytes are yet to be established.
+  const packages = listProjectPackages(project);
+  let check: ProjectCheck;
+  try {
+    check = await ProjectCheck.start(project, context, policy, packages, {skipOff: true, remember: true});
+  } catch (error) {
+    throw asReportError(error);
+  }
+
+  try {
+    const now = new Date();
+    const inputs = installInputsDigest(packages, policy, check.checker.trustDigest, now);
+    const preKey = passedInstallPreKey(project, packages, inputs);
+    // An install like one that passed (same packages, policy, trust, day) is likely unchanged: do
+    // not start verifying while Yarn downloads; the zips decide below.
+    const eager = !context.store.hasPassedPreKey(preKey);
+    const inner = opts.fetcher ?? project.configuration.makeFetcher();
+    const fetcher = check.binding.tap(inner, locator => {
+      const pkg = check.packageOf(locator);
+      if (eager && pkg !== undefined)
+        void check.check(pkg)?.catch(() => {});
+    });
+    await original({...opts, fetcher});
+    // `--mode=update-lockfile` fetches only new packages: every stored one is bound all the same.
+    await fetchTheRest(project, packages, check, fetcher, opts);
+
+    const key = await passedInstallKey(inputs, packages, check.binding);
+    const passed = context.store.getPassedInstall(key);
+    if (passed !== undefined) {
+      replay(opts.report, passed);
+      return;
+    }
+    const outcome = await enforce(project, opts.report, check, policy, packages);
+    if (outcome !== null)
+      context.store.setPassedInstall(key, {...outcome, at: now.toISOString(), preKey});
+  } catch (error) {
+    throw asReportError(error);
+  } finally {
+    await check.close();
+  }
+}
+
+/** The user's own trust files are unreadable or invalid: say so plainly, and install nothing. */
+function asReportError(error: unknown): unknown {
+  if (isProvenanceError(error) && kindOf(error.code) === `usage`)
+    return new ReportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
+  return error;
+}
+
+async function fetchTheRest(project: Project, packages: ReadonlyArray<ProjectPackage>, check: ProjectCheck, fetcher: Fetcher, opts: FetchStepOptions): Promise<void> {
+  const fetchOptions: FetchOptions = {
+    checksums: project.storedChecksums, project, cache: opts.cache, fetcher, report: opts.report,
+    cacheOptions: {mockedPackages: project.disabledLocators, unstablePackages: project.conditionalLocators},
   };
+  for (const {locator, subject} of packages) {
+    if (subject.source.kind !== `registry` || check.binding.has(locator))
+      continue;
+    const result = await fetcher.fetch(locator, fetchOptions);
+    result.releaseFs?.();
+  }
 }
 
 /**
@@ -107,7 +134,7 @@ function tapFetcher(inner: Fetcher, session: VerificationSession): Fetcher {
  * remember for an identical install, or null when the outcome must not be reused (something was
  * unverifiable: the next install may be able to verify it).
  */
-async function enforce(project: Project, report: Report, session: VerificationSession, policy: Policy, settings: ProvenanceSettings, packages: ReadonlyArray<NpmPackage>): Promise<Omit<VerdictSet, `at`> | null> {
+async function enforce(project: Project, report: Report, check: ProjectCheck, policy: Policy, packages: ReadonlyArray<ProjectPackage>): Promise<Omit<PassedInstall, `at` | `preKey`> | null> {
   const verdicts: Array<Verdict> = [];
   let printed: ReturnType<typeof reportVerdicts> | undefined;
 
@@ -115,9 +142,8 @@ async function enforce(project: Project, report: Report, session: VerificationSe
     const progress = Report.progressViaCounter(packages.length);
     const reporting = report.reportProgress(progress);
     try {
-      // Every stored npm package, fetched now or not (`--mode=update-lockfile` fetches only new ones).
       await Promise.all(packages.map(async pkg => {
-        const pending = session.check(pkg, project.storedChecksums.get(pkg.locator.locatorHash) ?? null);
+        const pending = check.check(pkg);
         if (pending !== null)
           verdicts.push(await pending);
         progress.tick();
@@ -130,16 +156,22 @@ async function enforce(project: Project, report: Report, session: VerificationSe
 
   const blocked = verdicts.filter(verdict => !verdict.allowed);
   if (blocked.length > 0) {
-    throw new ReportError(MessageName.UNNAMED, `Install blocked by the provenance policy (${policy.origin}): ${blocked.length} package${blocked.length === 1 ? `` : `s`} listed above. Nothing was linked, no lifecycle script ran, and package.json and yarn.lock are unchanged.${settings.modeOverride === null ? `` : ` (provenanceDefaultMode=${settings.modeOverride})`}`);
+    const first = blocked.sort((a, b) => a.package.name.localeCompare(b.package.name))[0]!;
+    // Honest about what already ran: Yarn packs git dependencies (prepack) while resolving them.
+    const ranCode = packages.filter(pkg => pkg.subject.source.kind === `unattestable` && pkg.subject.source.ranCodeBeforeGate !== undefined);
+    const scripts = ranCode.length === 0
+      ? `no lifecycle script ran`
+      : `no lifecycle script ran (but Yarn already ran code of ${ranCode.map(pkg => pkg.subject.ref.name).join(`, `)} while resolving ${ranCode.length === 1 ? `it` : `them`})`;
+    throw new ReportError(MessageName.UNNAMED, `Install blocked by the provenance policy (${policy.origin}): ${blocked.length} package${blocked.length === 1 ? `` : `s`} listed above. Nothing was linked, ${scripts}, and package.json and yarn.lock are unchanged. For the evidence: yarn provenance explain ${first.package.name}`);
   }
 
   return verdicts.some(verdict => verdict.status === `unverifiable`) ? null : printed ?? null;
 }
 
-function replay(report: Report, known: VerdictSet): void {
+function replay(report: Report, passed: PassedInstall): void {
   report.startTimerSync(`Provenance check`, () => {
-    for (const warning of known.warnings)
+    for (const warning of passed.warnings)
       report.reportWarning(MessageName.UNNAMED, warning);
-    report.reportInfo(MessageName.UNNAMED, `${known.summary} (unchanged since ${known.at}: nothing to re-check)`);
+    report.reportInfo(MessageName.UNNAMED, `${passed.summary} (unchanged since ${passed.at}: nothing to re-check)`);
   });
 }

@@ -1,69 +1,56 @@
 import {createHash} from 'node:crypto';
 
-import type {MessageName, Project} from '@yarnpkg/core';
-import {MessageName as Names} from '@yarnpkg/core';
+import type {Project} from '@yarnpkg/core';
+import {Configuration} from '@yarnpkg/core';
 import {npath, ppath, xfs} from '@yarnpkg/fslib';
+import type {PortablePath} from '@yarnpkg/fslib';
 
 import type {LocalStore} from '../core/cache/localStore';
-import {isProvenanceError} from '../core/errors';
+import {ProvenanceError} from '../core/errors';
 import {policyDigest} from '../core/policy/digest';
 import type {Mode, Policy} from '../core/policy/policy.types';
 import {VERSION} from '../core/version';
 import type {ProvenanceSettings} from './settings';
 
-type ValidationReport = {reportWarning: (name: MessageName, text: string) => void, reportError: (name: MessageName, text: string) => void};
+/**
+ * The folder the policy path is resolved from: the project's root, except for `yarn dlx`, which
+ * installs in a temporary project (`<tmp>/dlx-<pid>`) with a copy of the project's settings: there
+ * the policy of the project dlx was run from applies.
+ */
+export async function policyRootOf(project: Project): Promise<PortablePath> {
+  if (ppath.basename(project.cwd) !== `dlx-${process.pid}`)
+    return project.cwd;
+  const origin = await Configuration.findProjectCwd(npath.toPortablePath(process.cwd()));
+  return origin ?? project.cwd;
+}
 
 /**
- * The project's policy, or null when there is none (a hint is shown once per project and machine)
- * or when it is invalid (every problem is reported as an error, which stops the install before
- * resolution: a typo in a security policy must never silently weaken it). A policy already parsed
- * on this machine is taken from the store by the digest of its text; the parser (YAML, JSON Schema)
- * is only loaded when it is not.
+ * The project's policy, or null when there is no policy file at the default path. An invalid policy
+ * throws POLICY_INVALID with every problem (a typo in a security policy must never silently weaken
+ * it). A policy already parsed on this machine is taken from the store by the digest of its text;
+ * the parser (YAML, JSON Schema) is only loaded when it is not.
  */
-export async function loadProjectPolicy(project: Project, settings: ProvenanceSettings, report: ValidationReport, store: LocalStore): Promise<Policy | null> {
+export async function loadProjectPolicy(settings: ProvenanceSettings, store: LocalStore): Promise<Policy | null> {
   let text: string;
   try {
     text = await xfs.readFilePromise(settings.policyPath, `utf8`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== `ENOENT`)
-      throw error;
-    hintOnce(project, settings, report);
-    return null;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === `ENOENT` && !settings.policyPathExplicit)
+      return null;
+    throw new ProvenanceError({code: `SETTING_INVALID`, message: `provenancePolicyPath names ${npath.fromPortablePath(settings.policyPath)}, which cannot be read (${code ?? (error as Error).message})`, cause: error});
   }
 
   const origin = npath.fromPortablePath(settings.policyPath);
   const key = createHash(`sha256`).update(JSON.stringify([VERSION, origin, text])).digest(`hex`);
   let policy = store.getPolicy(key);
   if (policy === undefined) {
-    try {
-      const {parsePolicy} = await import('../core/policy/parsePolicy');
-      policy = parsePolicy(text, origin);
-    } catch (error) {
-      if (!isProvenanceError(error))
-        throw error;
-      const [first, ...rest] = error.message.split(`\n`);
-      report.reportError(Names.UNNAMED, `Provenance ${error.code}: ${first}`);
-      for (const line of rest)
-        report.reportError(Names.UNNAMED, `  ${line}`);
-      return null;
-    }
+    const {parsePolicy} = await import('../core/policy/parsePolicy');
+    policy = parsePolicy(text, origin);
     store.setPolicy(key, policy);
   }
 
   return applyModeOverride(policy, settings.modeOverride);
-}
-
-function hintOnce(project: Project, settings: ProvenanceSettings, report: ValidationReport): void {
-  const marker = ppath.join(project.configuration.get(`globalFolder`), `provenance/hinted-${createHash(`sha256`).update(project.cwd).digest(`hex`).slice(0, 16)}`);
-  if (xfs.existsSync(marker))
-    return;
-  report.reportWarning(Names.UNNAMED, `Provenance: no policy at ${npath.fromPortablePath(settings.policyPath)}, so installs are not checked. Create one to start, e.g. \`printf 'version: 1\\n' > .provenance.yml\` (verifies any provenance present) or copy a preset from the plugin's policies/ folder; \`yarn provenance audit\` shows what a policy would say. (Shown once.)`);
-  try {
-    xfs.mkdirSync(ppath.dirname(marker), {recursive: true});
-    xfs.writeFileSync(marker, ``);
-  } catch {
-    // Not being able to remember the hint only means it is shown again.
-  }
 }
 
 /** `provenanceDefaultMode` lets one machine (a laptop) downgrade enforcement without editing the policy. */
@@ -72,4 +59,25 @@ export function applyModeOverride(policy: Policy, mode: Mode | null): Policy {
     return policy;
   const changed = {...policy, default: {...policy.default, mode}, rules: policy.rules.map(rule => ({...rule, mode}))};
   return {...changed, digest: policyDigest(changed)};
+}
+
+/**
+ * One line for each way the gate is off or weaker than the policy says, naming the file that did it:
+ * printed on every install, because a quiet downgrade is how a security gate stops protecting anyone.
+ */
+export function gateWarnings(settings: ProvenanceSettings, policy: Policy | null): Array<string> {
+  const from = (name: Parameters<ProvenanceSettings[`origin`]>[0]) => settings.origin(name) ?? `the defaults`;
+  if (!settings.enabled)
+    return [`Provenance gate OFF: provenanceEnabled is false (set in ${from(`provenanceEnabled`)}); packages are installed unchecked`];
+  if (policy === null)
+    return [`Provenance gate OFF: no policy at ${npath.fromPortablePath(settings.policyPath)}, so packages are installed unchecked. Start with \`printf 'version: 1\\n' > .provenance.yml\` (verifies all provenance present); \`yarn provenance audit\` shows what a policy would say`];
+
+  const lines: Array<string> = [];
+  if (settings.modeOverride !== null && settings.modeOverride !== `enforce`)
+    lines.push(`Provenance gate weakened: provenanceDefaultMode is ${settings.modeOverride} (set in ${from(`provenanceDefaultMode`)}), overriding every rule of ${policy.origin}`);
+  if (settings.trustedRootPath !== undefined)
+    lines.push(`Provenance gate weakened: custom Sigstore trust, provenanceTrustedRootPath is ${settings.trustedRootPath} (set in ${from(`provenanceTrustedRootPath`)})`);
+  if (settings.registryKeysPath !== undefined)
+    lines.push(`Provenance gate weakened: custom registry keys, provenanceRegistryKeysPath is ${settings.registryKeysPath} (set in ${from(`provenanceRegistryKeysPath`)})`);
+  return lines;
 }

@@ -30,8 +30,21 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
     }
   }
 
-  const count = (status: Verdict[`status`]) => verdicts.filter(verdict => verdict.status === status).length;
-  const summary = `${verdicts.length} npm packages checked against ${policy.origin}: ${count(`verified`)} verified, ${count(`missing`)} without provenance, ${count(`violation`)} violations, ${count(`invalid`)} invalid, ${count(`unverifiable`)} unverifiable`;
+  const summary = summarise(verdicts, policy);
   report.reportInfo(MessageName.UNNAMED, summary);
   return {summary, warnings};
+}
+
+/** One line of counts; states that did not occur are left out, except the ones that say all is well. */
+export function summarise(verdicts: ReadonlyArray<Verdict>, policy: Policy): string {
+  const count = (status: Verdict[`status`]) => verdicts.filter(verdict => verdict.status === status).length;
+  const parts: Array<[Verdict[`status`], string]> = [
+    [`verified`, `verified`], [`missing`, `without provenance`], [`violation`, `violation`], [`invalid`, `invalid`],
+    [`unverifiable`, `unverifiable`], [`unattestable`, `unattestable`], [`patched`, `patched`], [`project`, `of the project`],
+  ];
+  const shown = parts
+    .filter(([status]) => status === `verified` || status === `missing` || count(status) > 0)
+    .map(([status, label]) => `${count(status)} ${label}${status === `violation` && count(status) !== 1 ? `s` : ``}`);
+  const checked = verdicts.length;
+  return `${checked} package${checked === 1 ? `` : `s`} checked against ${policy.origin}: ${shown.join(`, `)}`;
 }

@@ -56,7 +56,9 @@ describe(`yarn provenance audit`, () => {
     expect(result.code).toBe(1);
     const records = result.stdout.trim().split(`\n`).map(line => JSON.parse(line));
     const byName = Object.fromEntries(records.map(record => [record.name, record]));
-    expect(Object.keys(byName).sort()).toEqual([`gundam-visor`, `sigstore`, `tuf-js`]);
+    expect(Object.keys(byName).sort()).toEqual([`gundam-visor`, `scratch`, `sigstore`, `tuf-js`]);
+    // The workspace is the project's own code: listed, never judged.
+    expect(byName[`scratch`]).toMatchObject({status: `project`, allowed: true, code: null});
     expect(byName[`tuf-js`]).toMatchObject({status: `violation`, code: `SOURCE_REPO_MISMATCH`, allowed: false});
     expect(byName[`sigstore`]).toMatchObject({status: `verified`, slsaLevel: 2, builderId: `https://github.com/actions/runner/github-hosted`});
     expect(byName[`gundam-visor`]).toMatchObject({status: `verified`, rule: `default`});

@@ -240,14 +240,14 @@ describe(`the install gate`, () => {
     expectUntouched(scratch, before);
   });
 
-  it(`says once how to create a policy when there is none, and does not block`, async () => {
+  it(`says on every install that the gate is off when there is no policy, how to create one, and does not block`, async () => {
     const scratch = await project(null);
     const first = await scratch.yarn(`add`, `sigstore@2.3.1`);
     expect(first.code).toBe(0);
-    expect(first.output).toContain(`.provenance.yml`);
+    expect(first.output).toContain(`Provenance gate OFF: no policy at ${join(scratch.dir, `.provenance.yml`)}`);
     const second = await scratch.yarn(`install`);
     expect(second.code).toBe(0);
-    expect(second.output).not.toContain(`.provenance.yml`);
+    expect(second.output).toContain(`Provenance gate OFF: no policy`);
   });
 
   it(`declares its settings in yarn config`, async () => {

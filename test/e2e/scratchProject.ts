@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 
@@ -9,18 +9,42 @@ export const PLUGIN = join(REPO, `bundles/@yarnpkg/plugin-provenance.js`);
 
 export type RunResult = {code: number | null, stdout: string, stderr: string, output: string};
 
+/** Every folder made by a scratch project in this test file, removed by `removeAll` (test/setup.ts). */
+const made: Array<string> = [];
+
+/** `<tmp>/provenance-e2e-XXXX/{project,machine}`: the machine's per-user folders sit outside the project. */
+function makeBase(prefix: string): {dir: string, machine: string} {
+  const base = mkdtempSync(join(tmpdir(), prefix));
+  made.push(base);
+  const dir = join(base, `project`);
+  const machine = join(base, `machine`);
+  mkdirSync(dir);
+  mkdirSync(machine);
+  return {dir, machine};
+}
+
 /**
  * A throwaway Yarn 4 project wired to the test registry, with the freshly built plugin imported the
- * way users import it. Each has its own global folder: Yarn caches packuments per host (not port),
- * and the plugin keeps its machine-local store there.
+ * way users import it. Each has its own global folder (Yarn caches packuments per host, not port)
+ * and its own per-user cache folder (`XDG_CACHE_HOME`, where the plugin keeps its machine-local
+ * store), both outside the project folder: a fresh machine per project.
  */
 export class ScratchProject {
   readonly dir: string;
   readonly globalFolder: string;
+  /** `XDG_CACHE_HOME` of this project's Yarn runs: the plugin's store is `<it>/yarn-plugin-provenance`. */
+  readonly cacheHome: string;
+
+  static removeAll(): void {
+    for (const base of made.splice(0))
+      rmSync(base, {recursive: true, force: true});
+  }
 
   constructor(registryUrl: string, {settings = {}, dependencies = {}}: {settings?: Record<string, unknown>, dependencies?: Record<string, string>} = {}) {
-    this.dir = mkdtempSync(join(tmpdir(), `provenance-e2e-`));
-    this.globalFolder = join(this.dir, `.yarn-global`);
+    const {dir, machine} = makeBase(`provenance-e2e-`);
+    this.dir = dir;
+    this.globalFolder = join(machine, `yarn-global`);
+    this.cacheHome = join(machine, `cache`);
     this.writeRc(registryUrl, settings);
     writeFileSync(join(this.dir, `package.json`), `${JSON.stringify({name: `scratch`, private: true, dependencies}, null, 2)}\n`);
     writeFileSync(join(this.dir, `yarn.lock`), ``);
@@ -65,11 +89,11 @@ export class ScratchProject {
   /** Copies this project's files (cache included) to a new folder with its own global folder. */
   cloneTo(registryUrl: string, settings: Record<string, unknown> = {}): ScratchProject {
     const clone = Object.create(ScratchProject.prototype) as ScratchProject;
-    const dir = mkdtempSync(join(tmpdir(), `provenance-e2e-clone-`));
+    const {dir, machine} = makeBase(`provenance-e2e-clone-`);
     for (const entry of [`package.json`, `yarn.lock`, `.provenance.yml`, `.yarn`])
       if (existsSync(join(this.dir, entry)))
         cpSync(join(this.dir, entry), join(dir, entry), {recursive: true});
-    Object.assign(clone, {dir, globalFolder: join(dir, `.yarn-global`)});
+    Object.assign(clone, {dir, globalFolder: join(machine, `yarn-global`), cacheHome: join(machine, `cache`)});
     mkdirSync(clone.globalFolder, {recursive: true});
     clone.writeRc(registryUrl, settings);
     return clone;
@@ -83,6 +107,7 @@ export class ScratchProject {
         env[key] = value;
     env.YARN_ENABLE_IMMUTABLE_INSTALLS = `0`;
     env.FORCE_COLOR = `0`;
+    env.XDG_CACHE_HOME = this.cacheHome;
 
     return new Promise((resolvePromise, reject) => {
       const child = spawn(process.execPath, [YARN, ...args], {cwd: this.dir, env, stdio: [`ignore`, `pipe`, `pipe`]});

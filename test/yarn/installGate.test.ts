@@ -8,6 +8,7 @@ function fakeProject(withInternals: boolean) {
   const configuration = {
     get: (key: string) => ({provenanceEnabled: true, provenancePolicyPath: `.provenance.yml`, provenanceDefaultMode: ``, provenanceConcurrency: 16, provenanceTrustedRootPath: null, provenanceRegistryKeysPath: null, globalFolder: `/tmp/provenance-fake-global`} as Record<string, unknown>)[key],
     makeFetcher: withInternals ? () => ({}) : undefined,
+    sources: new Map<string, string>(),
   };
   return {cwd: `/tmp/provenance-fake-project`, configuration, ...(withInternals ? {fetchEverything: async () => {}} : {})};
 }

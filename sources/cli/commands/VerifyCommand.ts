@@ -66,5 +66,5 @@ const verifyInThisThread: VerifierFactory = async ({offline, ...files}) => {
     ...files,
     refresh: offline ? undefined : () => refreshTrust({cachePath: join(homedir(), `.cache`, `yarn-provenance`, `tuf`), timeoutMs: 3000}),
   });
-  return {verify: inThreadVerifier(createPackageVerifier(trust)), notes: trust.notes};
+  return {verify: inThreadVerifier(createPackageVerifier(trust)), trustDigest: trust.digest, notes: trust.notes};
 };

@@ -3,66 +3,65 @@ import {mkdir, readFile, rename, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 
 import type {Policy} from '../policy/policy.types';
-import type {PackageRef, VerifiedProvenance} from '../provenance.types';
+import type {VerifiedProvenance} from '../provenance.types';
+import type {PassedInstall} from './storeEntries';
+import {toStoredEvidence, validBinding, validEvidence, validPassedInstall, validPolicy} from './storeEntries';
 
 /**
  * A machine-local store of what was already established, so that an unchanged warm install costs
- * almost nothing. It lives in the user's global folder, never in the repository: a file that anyone
- * can commit must not be able to vouch for a package. Two files, so that the common case reads the
- * small one only:
+ * almost nothing. It lives in a per-user folder (storeFolder.ts), never in the repository nor in a
+ * folder a project's settings can choose: a file that anyone can commit must not vouch for a package.
+ * Every entry is validated when read; a bad one counts as absent. Two files, so that the common case
+ * reads the small one only:
  *
- * recent-v3.json
+ * recent-v4.json
  * - policies: parsed policies under the sha256 of their text and the parser's version, so that an
  *   unchanged policy is not parsed and schema-checked again on every install.
- * - verdict sets: installs that passed, under a digest of every npm package's checksum, the policy,
- *   the trust material and the day, so that an unchanged warm install re-checks nothing.
+ * - passed installs: under a digest of every package's zip, source and names, the policy, the trust
+ *   material and the day, so that an unchanged warm install re-checks nothing.
  *
- * evidence-v3.json (read only when a package must actually be checked)
- * - bindings: Yarn's zip checksum → sha512 of the npm tarball it was converted from (proved once by
- *   hashing the download, or by re-deriving the zip from a fresh download).
+ * evidence-v4.json (read only when a package must actually be checked)
+ * - bindings: sha512 of a zip Yarn links → sha512 of the npm tarball it was converted from.
  * - evidence: verified provenance, under a key of content digests (package, tarball sha512, trust
- *   material). Policies are not part of the key: the policy is re-applied on every run
- *   (microseconds), so that editing it takes effect at once without re-verifying anything. The
- *   certificate's raw extensions are not kept (`explain` verifies afresh to show them).
+ *   material). Policies are not part of the key: the policy is re-applied on every run.
  */
-const FORMAT = 3;
+const FORMAT = 4;
 /** A handful of recent entries is plenty (branches, a few projects); the oldest go first. */
 const MAX_RECENT = 8;
 
-type StoredEvidence = Omit<VerifiedProvenance, `provenance` | `publish`> & {
-  provenance?: Omit<NonNullable<VerifiedProvenance[`provenance`]>, `integratedTime`> & {integratedTime?: string};
-  publish?: {keyId: string, integratedTime?: string};
+type RecentFile = {format: number, policies: Record<string, unknown>, passedInstalls: Record<string, unknown>};
+type EvidenceFile = {format: number, bindings: Record<string, unknown>, evidence: Record<string, unknown>};
+
+/** What verified evidence is remembered under: content digests and names, nothing a project chooses. */
+export type EvidenceKey = {trustDigest: string, registry: string, name: string, version: string, tarballSha512: string};
+
+export type EvidenceStore = {
+  getBinding(zipHash: string): string | undefined;
+  setBinding(zipHash: string, tarballSha512: string): void;
+  get(key: EvidenceKey): VerifiedProvenance | undefined;
+  set(key: EvidenceKey, evidence: VerifiedProvenance): void;
 };
 
-/** What an install that passed printed, to say it again when nothing changed. */
-export type VerdictSet = {
-  at: string;
-  summary: string;
-  warnings: Array<string>;
-};
-
-type RecentFile = {format: number, policies: Record<string, Policy>, verdictSets: Record<string, VerdictSet>};
-type EvidenceFile = {format: number, bindings: Record<string, string>, evidence: Record<string, StoredEvidence>};
+/** Plain concatenation of digests and names: hashing it again would only cost time. */
+function evidenceKey({trustDigest, registry, name, version, tarballSha512}: EvidenceKey): string {
+  return `${trustDigest} ${registry} ${name}@${version} ${tarballSha512}`;
+}
 
 export class LocalStore {
   private recentDirty = false;
   private evidenceDirty = false;
   private evidenceFile: Promise<EvidenceFile> | null = null;
 
-  private constructor(private readonly dir: string, private readonly recent: RecentFile) {}
+  /** `dir` null: nothing is read or written (a store that cannot be placed safely). */
+  private constructor(readonly dir: string | null, private readonly recent: RecentFile) {}
 
-  static async open(dir: string): Promise<LocalStore> {
-    const recent = await readJson<RecentFile>(join(dir, `recent-v${FORMAT}.json`), data => typeof data.policies === `object` && typeof data.verdictSets === `object`);
-    return new LocalStore(dir, recent ?? {format: FORMAT, policies: {}, verdictSets: {}});
-  }
-
-  /** Plain concatenation of digests and names: hashing it again would only cost time. */
-  static evidenceKey(registry: string, pkg: PackageRef, tarballSha512: string, trustDigest: string): string {
-    return `${trustDigest} ${registry} ${pkg.name}@${pkg.version} ${tarballSha512}`;
+  static async open(dir: string | null): Promise<LocalStore> {
+    const recent = dir === null ? null : await readRecords(join(dir, `recent-v${FORMAT}.json`), [`policies`, `passedInstalls`]);
+    return new LocalStore(dir, (recent as RecentFile | null) ?? {format: FORMAT, policies: {}, passedInstalls: {}});
   }
 
   getPolicy(key: string): Policy | undefined {
-    return this.recent.policies[key];
+    return validPolicy(own(this.recent.policies, key));
   }
 
   setPolicy(key: string, policy: Policy): void {
@@ -71,56 +70,48 @@ export class LocalStore {
     this.recentDirty = true;
   }
 
-  getVerdictSet(key: string): VerdictSet | undefined {
-    return this.recent.verdictSets[key];
+  getPassedInstall(key: string): PassedInstall | undefined {
+    return validPassedInstall(own(this.recent.passedInstalls, key));
   }
 
-  setVerdictSet(key: string, set: VerdictSet): void {
-    keepRecent(this.recent.verdictSets);
-    this.recent.verdictSets[key] = set;
+  /** Whether an install with these lockfile-level inputs passed recently (its zips are checked after the fetch). */
+  hasPassedPreKey(preKey: string): boolean {
+    return Object.values(this.recent.passedInstalls).some(entry => validPassedInstall(entry)?.preKey === preKey);
+  }
+
+  setPassedInstall(key: string, passed: PassedInstall): void {
+    keepRecent(this.recent.passedInstalls);
+    this.recent.passedInstalls[key] = passed;
     this.recentDirty = true;
   }
 
   /** The bindings and evidence, read on first use. */
   async evidence(): Promise<EvidenceStore> {
-    this.evidenceFile ??= readJson<EvidenceFile>(join(this.dir, `evidence-v${FORMAT}.json`), data => typeof data.bindings === `object` && typeof data.evidence === `object`)
-      .then(data => data ?? {format: FORMAT, bindings: {}, evidence: {}});
+    const dir = this.dir;
+    this.evidenceFile ??= (dir === null ? Promise.resolve(null) : readRecords(join(dir, `evidence-v${FORMAT}.json`), [`bindings`, `evidence`]))
+      .then(data => (data as EvidenceFile | null) ?? {format: FORMAT, bindings: {}, evidence: {}});
     const data = await this.evidenceFile;
-    const markDirty = () => {
-      this.evidenceDirty = true;
-    };
 
     return {
-      getBinding: checksum => data.bindings[checksum],
-      setBinding: (checksum, tarballSha512) => {
-        if (data.bindings[checksum] !== tarballSha512) {
-          data.bindings[checksum] = tarballSha512;
-          markDirty();
+      getBinding: zipHash => validBinding(own(data.bindings, zipHash)),
+      setBinding: (zipHash, tarballSha512) => {
+        if (data.bindings[zipHash] !== tarballSha512) {
+          data.bindings[zipHash] = tarballSha512;
+          this.evidenceDirty = true;
         }
       },
-      getEvidence: key => {
-        const stored = data.evidence[key];
-        if (stored === undefined)
-          return undefined;
-        const date = (value?: string) => value === undefined ? undefined : new Date(value);
-        return {
-          ...stored,
-          provenance: stored.provenance && {...stored.provenance, integratedTime: date(stored.provenance.integratedTime)},
-          publish: stored.publish && {...stored.publish, integratedTime: date(stored.publish.integratedTime)},
-        };
-      },
-      setEvidence: (key, evidence) => {
-        const stored = JSON.parse(JSON.stringify(evidence)) as StoredEvidence;
-        if (stored.provenance)
-          stored.provenance.identity.extensions = {};
-        data.evidence[key] = stored;
-        markDirty();
+      get: key => validEvidence(own(data.evidence, evidenceKey(key)), key),
+      set: (key, evidence) => {
+        data.evidence[evidenceKey(key)] = toStoredEvidence(evidence);
+        this.evidenceDirty = true;
       },
     };
   }
 
   /** Atomic: each changed file is written to a temporary file, then renamed over the old one. */
   async save(): Promise<void> {
+    if (this.dir === null)
+      return;
     if (this.recentDirty) {
       await writeAtomically(join(this.dir, `recent-v${FORMAT}.json`), this.recent);
       this.recentDirty = false;
@@ -132,17 +123,23 @@ export class LocalStore {
   }
 }
 
-export type EvidenceStore = {
-  getBinding(checksum: string): string | undefined;
-  setBinding(checksum: string, tarballSha512: string): void;
-  getEvidence(key: string): VerifiedProvenance | undefined;
-  setEvidence(key: string, evidence: VerifiedProvenance): void;
-};
+/** Only the record's own keys: `__proto__` and friends are never entries. */
+function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
 
-async function readJson<T extends {format: number}>(path: string, isValid: (data: T) => boolean): Promise<T | null> {
+/** The file's records (each a plain object), or null when absent, unreadable, or of another shape. */
+async function readRecords(path: string, fields: Array<string>): Promise<Record<string, unknown> | null> {
   try {
-    const data = JSON.parse(await readFile(path, `utf8`)) as T;
-    return data.format === FORMAT && isValid(data) ? data : null;
+    const data = JSON.parse(await readFile(path, `utf8`)) as unknown;
+    if (typeof data !== `object` || data === null || (data as {format?: unknown}).format !== FORMAT)
+      return null;
+    const result: Record<string, unknown> = {format: FORMAT};
+    for (const field of fields) {
+      const value = (data as Record<string, unknown>)[field];
+      result[field] = typeof value === `object` && value !== null && !Array.isArray(value) ? Object.assign(Object.create(null), value) : Object.create(null);
+    }
+    return result;
   } catch {
     // Absent or unreadable: a cache may always start empty.
     return null;

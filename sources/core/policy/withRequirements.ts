@@ -1,24 +1,44 @@
+import type {Evidence} from './evaluatePolicy';
+import {evaluatePolicy} from './evaluatePolicy';
 import {policyDigest} from './digest';
 import {normaliseSource} from './source';
 import type {Policy, Rule} from './policy.types';
+import type {Verdict} from '../provenance.types';
+
+export type FlagRequirements = {source?: string, builder?: string};
 
 /**
- * The `--source-uri` / `--builder-id` flags, as a rule placed before the policy's own rules, so
- * that one-off checks use the same engine (and the same messages) as the policy file.
+ * The `--source-uri` / `--builder-id` flags as a policy of one rule, so that one-off checks use the
+ * same engine (and the same messages) as the policy file. Null when no flag was given.
  */
-export function withRequirements(policy: Policy, name: string, {source, builder}: {source?: string, builder?: string}): Policy {
+export function flagPolicy(name: string, {source, builder}: FlagRequirements): Policy | null {
   if (source === undefined && builder === undefined)
-    return policy;
+    return null;
 
-  const flags: Rule = {
+  const rule: Rule = {
     index: 0,
     packages: [name],
     source: source !== undefined ? [normaliseSource(source)] : undefined,
     builder: builder !== undefined ? [builder] : undefined,
     require: `provenance`,
     mode: `enforce`,
+    reason: [source !== undefined ? `--source-uri ${source}` : ``, builder !== undefined ? `--builder-id ${builder}` : ``].filter(Boolean).join(` `),
   };
-  const rules = [flags, ...policy.rules.map(rule => ({...rule, index: rule.index + 1}))];
-  const changed = {...policy, rules, origin: `${policy.origin} + command-line flags`};
-  return {...changed, digest: policyDigest(changed)};
+  const policy = {version: 1 as const, default: {require: `none` as const, mode: `enforce` as const}, rules: [rule], origin: `command-line flags`};
+  return {...policy, digest: policyDigest(policy)};
+}
+
+/**
+ * Flags add to the policy, never replace it: both must hold. The policy's verdict stands unless it
+ * allowed the package and the flags, applied to the same evidence, do not; then the flags decide
+ * and the verdict says so.
+ */
+export function applyFlagRequirements(verdict: Verdict, flags: Policy | null, now: Date): Verdict {
+  if (flags === null || !verdict.allowed || verdict.provenance === undefined)
+    return verdict;
+  const evidence: Evidence = {ok: true, provenance: verdict.provenance};
+  const byFlags = evaluatePolicy(flags, verdict.package, evidence, now);
+  if (byFlags.allowed)
+    return verdict;
+  return {...byFlags, rule: `command-line flags (${flags.rules[0]!.reason})`, notes: [...verdict.notes, `a command-line flag decided: the policy (${verdict.rule}) alone allows this package`]};
 }

@@ -6,6 +6,9 @@ const MARK: Record<Verdict[`status`], string> = {
   violation: `✗`,
   invalid: `✗`,
   unverifiable: `?`,
+  unattestable: `△`,
+  patched: `·`,
+  project: `·`,
 };
 
 /**
@@ -13,7 +16,9 @@ const MARK: Record<Verdict[`status`], string> = {
  * evidence. Plain text, so the CLI and the Yarn layer can both print it.
  */
 export function formatVerdict(verdict: Verdict): Array<string> {
-  const name = `${verdict.package.name}@${verdict.package.version}`;
+  // An alias names both: what it is installed as, and what it really is.
+  const aliases = verdict.installedAs?.length ? ` (installed as ${verdict.installedAs.join(`, `)})` : ``;
+  const name = `${verdict.package.name}@${verdict.package.version}${aliases}`;
   const evidence = verdict.provenance;
   const level = evidence ? ` (SLSA Build L${evidence.slsaLevel})` : ``;
   const outcome = verdict.allowed ? (verdict.code ? `allowed by ${verdict.mode} mode` : `allowed`) : `blocked`;
@@ -21,6 +26,8 @@ export function formatVerdict(verdict: Verdict): Array<string> {
 
   if (verdict.message)
     lines.push(`  ${verdict.message}`);
+  if (verdict.origin !== undefined)
+    lines.push(`  from      ${verdict.origin}`);
   if (verdict.expected !== undefined)
     lines.push(`  expected  ${verdict.expected}`);
   if (verdict.found !== undefined)

@@ -9,9 +9,9 @@ export function toMarkdown(verdicts: ReadonlyArray<Verdict>, policyOrigin: strin
     ``,
     `${verdicts.length} packages checked against \`${policyOrigin}\`.`,
     ``,
-    `| verified | without provenance | violations | invalid | unverifiable |`,
-    `| ---: | ---: | ---: | ---: | ---: |`,
-    `| ${count(`verified`)} | ${count(`missing`)} | ${count(`violation`)} | ${count(`invalid`)} | ${count(`unverifiable`)} |`,
+    `| verified | without provenance | violations | invalid | unverifiable | unattestable |`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: |`,
+    `| ${count(`verified`)} | ${count(`missing`)} | ${count(`violation`)} | ${count(`invalid`)} | ${count(`unverifiable`)} | ${count(`unattestable`)} |`,
   ];
 
   const findings = verdicts.filter(verdict => verdict.code !== undefined).map(toVerdictRecord);

@@ -51,4 +51,7 @@ const DESCRIPTIONS: Record<string, string> = {
   SIGNATURE_INVALID: `An attestation's Sigstore signature does not verify`,
   CERT_PREDICATE_MISMATCH: `The provenance claims disagree with the signing certificate`,
   NETWORK_UNVERIFIABLE: `The attestations could not be fetched; nothing was concluded`,
+  CACHE_BINDING_MISMATCH: `The package Yarn would link was not made from the registry's attested tarball`,
+  LOCKFILE_RESOLUTION_MISMATCH: `The lockfile resolves a dependency to another package or protocol than its range allows`,
+  SOURCE_UNATTESTABLE: `The package comes from a source that cannot carry provenance, and the policy requires it`,
 };

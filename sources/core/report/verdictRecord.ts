@@ -23,6 +23,10 @@ export type VerdictRecord = {
   slsaLevel: number;
   publishAttestation: boolean;
   notes: Array<string>;
+  /** Other names the package is installed under (aliases); empty for most packages. */
+  installedAs: Array<string>;
+  /** Where a non-registry package comes from (`git https://…`, `patch of …`); null for npm packages. */
+  origin: string | null;
 };
 
 export function toVerdictRecord(verdict: Verdict): VerdictRecord {
@@ -50,5 +54,7 @@ export function toVerdictRecord(verdict: Verdict): VerdictRecord {
     slsaLevel: evidence?.slsaLevel ?? 0,
     publishAttestation: evidence?.publish !== undefined,
     notes: verdict.notes,
+    installedAs: verdict.installedAs ?? [],
+    origin: verdict.origin ?? null,
   };
 }

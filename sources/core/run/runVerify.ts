@@ -1,9 +1,13 @@
 import {EXIT, exitCodeFor} from '../exitCodes';
 import {isProvenanceError, kindOf} from '../errors';
 import {parsePackageSpec} from '../packageSpec';
+import {PackageChecker} from '../pipeline/packageChecker';
+import {registrySubject} from '../pipeline/registrySubject';
+import {singlePackageEdges} from '../pipeline/singlePackageEdges';
 import {DEFAULT_POLICY} from '../policy/defaultPolicy';
 import {loadPolicyFile} from '../policy/parsePolicy';
-import {withRequirements} from '../policy/withRequirements';
+import type {Policy} from '../policy/policy.types';
+import {applyFlagRequirements, flagPolicy} from '../policy/withRequirements';
 import {formatVerdict} from '../report/formatVerdict';
 import {toVerdictRecord} from '../report/verdictRecord';
 import {createNodeFetcher} from '../registry/nodeFetcher';
@@ -11,7 +15,6 @@ import type {Fetcher} from '../registry/fetcher.types';
 import {DEFAULT_REGISTRY} from '../registry/registryUrls';
 import type {TrustFiles} from '../trust/trustTexts';
 import type {VerifyBody} from '../verify/verifyBody.types';
-import {verifyOne} from '../verifyOne';
 
 export type VerifyArgs = {
   package: string;
@@ -25,7 +28,17 @@ export type VerifyArgs = {
   registry?: string;
   offline?: boolean;
   json?: boolean;
-  /** Injected by the Yarn layer (its own network stack); the CLI uses fetch(). */
+};
+
+/** What the caller's environment supplies: the Yarn layer passes the project's, the CLI nothing. */
+export type VerifyContext = {
+  /** The policy when `--policy` is not given (the project's); the built-in one when absent. */
+  policy?: Policy;
+  /** The registry for a package when `--registry` is not given (the project's, scope-aware). */
+  registryFor?: (name: string) => string;
+  /** Trust files when the flags do not name them (the project's settings). */
+  trust?: TrustFiles;
+  /** The network (Yarn's own stack inside Yarn; fetch() otherwise). */
   fetcher?: Fetcher;
 };
 
@@ -33,31 +46,42 @@ export type VerifyArgs = {
  * Where verification runs, given the trust files: in this thread for the CLI, on the plugin's
  * worker threads inside Yarn. Returns notes to show (e.g. a trust refresh that failed).
  */
-export type VerifierFactory = (files: TrustFiles & {offline: boolean}) => Promise<{verify: VerifyBody, notes: Array<string>, close?: () => Promise<void>}>;
+export type VerifierFactory = (files: TrustFiles & {offline: boolean}) => Promise<{verify: VerifyBody, trustDigest: string, notes: Array<string>, close?: () => Promise<void>}>;
 
 export type Output = {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
 };
 
-/** `verify` for one package, shared by the standalone bin and `yarn provenance verify`. */
-export async function runVerify(args: VerifyArgs, out: Output, createVerifier: VerifierFactory): Promise<number> {
+/**
+ * `verify` for one package, shared by the standalone bin and `yarn provenance verify`: the same
+ * pipeline as the install gate, with the package's files or the registry as its edges. Flags
+ * override only what they name, and constraint flags add to the matching rule.
+ */
+export async function runVerify(args: VerifyArgs, out: Output, createVerifier: VerifierFactory, context: VerifyContext = {}): Promise<number> {
   try {
     const pkg = parsePackageSpec(args.package);
-    const basePolicy = args.policy !== undefined ? await loadPolicyFile(args.policy) : DEFAULT_POLICY;
-    const policy = withRequirements(basePolicy, pkg.name, {source: args.sourceUri, builder: args.builderId});
+    const policy = args.policy !== undefined ? await loadPolicyFile(args.policy) : context.policy ?? DEFAULT_POLICY;
+    const flags = flagPolicy(pkg.name, {source: args.sourceUri, builder: args.builderId});
+    const registry = args.registry ?? context.registryFor?.(pkg.name) ?? DEFAULT_REGISTRY;
 
     const needsNetwork = args.tarball === undefined || args.attestations === undefined;
-    const verifier = await createVerifier({trustedRootPath: args.trustedRoot, registryKeysPath: args.registryKeys, offline: args.offline ?? false});
-    const verdict = await verifyOne({
-      package: pkg,
+    const verifier = await createVerifier({
+      trustedRootPath: args.trustedRoot ?? context.trust?.trustedRootPath,
+      registryKeysPath: args.registryKeys ?? context.trust?.registryKeysPath,
+      offline: args.offline ?? false,
+    });
+    const edges = singlePackageEdges({
       tarballPath: args.tarball,
       attestationsPath: args.attestations,
-      registry: args.registry ?? DEFAULT_REGISTRY,
-      fetcher: args.offline ? undefined : args.fetcher ?? (needsNetwork ? createNodeFetcher() : undefined),
-      policy,
+      registry,
+      fetcher: args.offline ? undefined : context.fetcher ?? (needsNetwork ? createNodeFetcher() : undefined),
       verify: verifier.verify,
-    }).finally(() => verifier.close?.());
+      trustDigest: verifier.trustDigest,
+    });
+    const now = new Date();
+    const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: 1, now});
+    const verdict = applyFlagRequirements(await checker.check(registrySubject(pkg, registry))!.finally(() => verifier.close?.()), flags, now);
 
     if (args.json) {
       out.stdout(JSON.stringify(toVerdictRecord(verdict), null, 2));
@@ -66,6 +90,7 @@ export async function runVerify(args: VerifyArgs, out: Output, createVerifier: V
         out.stderr(note);
       for (const line of formatVerdict(verdict))
         out.stdout(line);
+      out.stdout(`  policy    ${policy.origin}`);
     }
 
     return exitCodeFor([verdict]);

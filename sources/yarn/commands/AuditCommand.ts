@@ -1,7 +1,8 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
-import {Configuration, Project, StreamReport} from '@yarnpkg/core';
+import {Configuration, MessageName, Project, StreamReport} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
+import {isUsageError} from '../../core/errors';
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import {toMarkdown} from '../../core/report/toMarkdown';
 import {toSarif} from '../../core/report/toSarif';
@@ -22,7 +23,9 @@ export class AuditCommand extends BaseCommand {
 
       Output: a table by default; \`--json\` prints one JSON record per package (one per line); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries.
 
-      Exit codes: 0 nothing blocks; 1 a package violates the policy or fails verification; 2 the policy is invalid; 3 nothing failed but some packages could not be verified (network).
+      Packages come from the lockfile; when it lacks some (a first install that was blocked), they are resolved as \`yarn install\` would, without installing. Registry packages are read from Yarn's cache (downloaded into it when missing), so the verdicts are about the bytes an install would link. Git, tarball-URL, \`file:\` and \`exec:\` dependencies are listed as \`unattestable\`; workspaces and links inside the project as the project's own code.
+
+      Exit codes: 0 nothing blocks; 1 a package violates the policy or fails verification; 2 an invalid setting, policy or trust file; 3 nothing failed but some packages could not be verified (network).
     `,
     examples: [[
       `Audit the current workspace's dependencies`,
@@ -51,7 +54,6 @@ export class AuditCommand extends BaseCommand {
     const {project, workspace} = await Project.find(configuration, this.context.cwd);
     if (!workspace)
       throw new WorkspaceRequiredError(project.cwd, this.context.cwd);
-    await project.restoreInstallState();
 
     const workspaces = this.all ? project.workspaces : [workspace];
     let exitCode: number = EXIT.OK;
@@ -59,7 +61,13 @@ export class AuditCommand extends BaseCommand {
 
     await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false, forceSectionAlignment: false}, async report => {
       const {auditProject} = await import('../auditProject');
-      const result = await auditProject(project, workspaces, quiet ? silent(report) : report);
+      const result = await auditProject(project, workspaces, quiet ? silent(report) : report).catch(error => {
+        // The user's own settings, policy or trust files: one coded line, no partial report.
+        if (!isUsageError(error))
+          throw error;
+        report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
+        return null;
+      });
       if (result === null) {
         exitCode = EXIT.USAGE;
         return;

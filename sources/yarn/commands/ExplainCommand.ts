@@ -1,8 +1,10 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
-import {Configuration, Project, StreamReport} from '@yarnpkg/core';
+import {Configuration, MessageName, Project, StreamReport} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
+import {isUsageError} from '../../core/errors';
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
+import type {ProjectPackage} from '../projectPackages';
 import {formatVerdict} from '../../core/report/formatVerdict';
 
 export class ExplainCommand extends BaseCommand {
@@ -30,7 +32,6 @@ export class ExplainCommand extends BaseCommand {
     const {project, workspace} = await Project.find(configuration, this.context.cwd);
     if (!workspace)
       throw new WorkspaceRequiredError(project.cwd, this.context.cwd);
-    await project.restoreInstallState();
 
     const at = this.package.lastIndexOf(`@`);
     const [name, version] = at > 0 ? [this.package.slice(0, at), this.package.slice(at + 1)] : [this.package, undefined];
@@ -38,13 +39,20 @@ export class ExplainCommand extends BaseCommand {
 
     await StreamReport.start({configuration, stdout: this.context.stdout, includeFooter: false}, async report => {
       const {auditProject} = await import('../auditProject');
-      const result = await auditProject(project, project.workspaces, report, {only: pkg => pkg.ref.name === name && (version === undefined || pkg.ref.version === version), remembered: false});
+      // An alias is found under either of its names; `explain` verifies afresh to show every extension.
+      const only = (pkg: ProjectPackage) => (pkg.subject.ref.name === name || pkg.subject.installedAs.includes(name)) && (version === undefined || pkg.subject.ref.version === version);
+      const result = await auditProject(project, project.workspaces, report, {only, remember: false}).catch(error => {
+        if (!isUsageError(error))
+          throw error;
+        report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
+        return null;
+      });
       if (result === null) {
         exitCode = EXIT.USAGE;
         return;
       }
       if (result.verdicts.length === 0) {
-        report.reportError(0 as any, `${this.package} is not an npm package of this project (run \`yarn why ${name}\`)`);
+        report.reportError(MessageName.UNNAMED, `${this.package} is not a package of this project (run \`yarn why ${name}\`)`);
         exitCode = EXIT.USAGE;
         return;
       }

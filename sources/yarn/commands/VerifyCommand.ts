@@ -1,7 +1,11 @@
 import {BaseCommand} from '@yarnpkg/cli';
-import {Configuration} from '@yarnpkg/core';
+import {Configuration, Project, structUtils} from '@yarnpkg/core';
+import {npmConfigUtils} from '@yarnpkg/plugin-npm';
 import {Command, Option} from 'clipanion';
 
+import {isUsageError} from '../../core/errors';
+import {EXIT} from '../../core/exitCodes';
+import type {VerifyContext} from '../../core/run/runVerify';
 
 export class VerifyCommand extends BaseCommand {
   static override paths = [[`provenance`, `verify`]];
@@ -10,12 +14,15 @@ export class VerifyCommand extends BaseCommand {
     category: `Provenance-related commands`,
     description: `verify one npm package's provenance (tarball and attestations from files or the registry)`,
     details: `
-      The standalone \`yarn-provenance verify\`, inside Yarn: downloads go through Yarn's network settings (registries, auth, proxies). Works offline when \`--tarball\` and \`--attestations\` are given.
+      The standalone \`yarn-provenance verify\`, inside Yarn and inside the project: the project's policy (\`provenancePolicyPath\`), its trust settings (\`provenanceTrustedRootPath\`, \`provenanceRegistryKeysPath\`) and the package's registry (scoped registries and their auth) apply; downloads go through Yarn's network settings. A flag overrides only what it names. \`--source-uri\` and \`--builder-id\` add to the rule that matches the package: both must hold, and the output says when a flag decided. Works offline when \`--tarball\` and \`--attestations\` are given.
 
-      Exit codes: 0 verified and allowed; 1 verification failed or the policy was violated; 2 bad usage, an unreadable input file, or an invalid policy; 3 unverifiable.
+      Exit codes: 0 verified and allowed; 1 verification failed or the policy was violated; 2 bad usage, an unreadable input file, or an invalid setting, policy or trust file; 3 unverifiable.
     `,
     examples: [[
-      `Verify a tarball against the repository it must come from`,
+      `Verify a package against the project's policy`,
+      `$0 provenance verify --package sigstore@2.3.1`,
+    ], [
+      `Verify a tarball against the repository it must come from, on top of the policy`,
       `$0 provenance verify --package sigstore@2.3.1 --tarball sigstore-2.3.1.tgz --attestations attestations.json --source-uri github.com/sigstore/sigstore-js`,
     ]],
   });
@@ -23,25 +30,44 @@ export class VerifyCommand extends BaseCommand {
   package = Option.String(`--package`, {required: true, description: `The package as <name>@<version>`});
   tarball = Option.String(`--tarball`, {description: `The package tarball; downloaded when absent`});
   attestations = Option.String(`--attestations`, {description: `The registry's attestations answer; fetched when absent`});
-  sourceUri = Option.String(`--source-uri`, {description: `Require this source repository`});
-  builderId = Option.String(`--builder-id`, {description: `Require this builder id (glob)`});
-  policy = Option.String(`--policy`, {description: `A policy file (YAML)`});
-  trustedRoot = Option.String(`--trusted-root`, {description: `A Sigstore trusted_root.json`});
-  registryKeys = Option.String(`--registry-keys`, {description: `Registry attestation keys`});
-  registry = Option.String(`--registry`, {description: `The npm registry (default: the project's)`});
+  sourceUri = Option.String(`--source-uri`, {description: `Also require this source repository`});
+  builderId = Option.String(`--builder-id`, {description: `Also require this builder id (glob)`});
+  policy = Option.String(`--policy`, {description: `A policy file (YAML) instead of the project's`});
+  trustedRoot = Option.String(`--trusted-root`, {description: `A Sigstore trusted_root.json instead of the project's setting`});
+  registryKeys = Option.String(`--registry-keys`, {description: `Registry attestation keys instead of the project's setting`});
+  registry = Option.String(`--registry`, {description: `The npm registry (default: the project's, scope-aware)`});
   offline = Option.Boolean(`--offline`, false, {description: `Never use the network`});
   json = Option.Boolean(`--json`, false, {description: `Print one JSON object`});
 
   async execute(): Promise<number> {
+    const out = {
+      stdout: (line: string) => this.context.stdout.write(`${line}\n`),
+      stderr: (line: string) => this.context.stderr.write(`${line}\n`),
+    };
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
-    const [{runVerify}, {yarnFetcher}, {verifyOnWorker}] = await Promise.all([import('../../core/run/runVerify'), import('../yarnNetwork'), import('../workerVerifier')]);
-    return runVerify({
-      ...this,
-      registry: this.registry ?? configuration.get(`npmRegistryServer`),
-      fetcher: yarnFetcher(configuration),
-    }, {
-      stdout: line => this.context.stdout.write(`${line}\n`),
-      stderr: line => this.context.stderr.write(`${line}\n`),
-    }, verifyOnWorker);
+    const [{runVerify}, {yarnFetcher}, {verifyOnWorker}, {loadProjectContext}] = await Promise.all([
+      import('../../core/run/runVerify'), import('../yarnNetwork'), import('../workerVerifier'), import('../projectCheck'),
+    ]);
+
+    const ident = structUtils.tryParseIdent(this.package.slice(0, Math.max(0, this.package.lastIndexOf(`@`))));
+    const context: VerifyContext = {
+      fetcher: yarnFetcher(configuration, ident),
+      registryFor: name => npmConfigUtils.getScopeRegistry(structUtils.parseIdent(name).scope, {configuration}),
+    };
+    // Inside a project, its settings and policy apply (outside one, the built-in policy and trust).
+    if (configuration.projectCwd !== null) {
+      try {
+        const {project} = await Project.find(configuration, this.context.cwd);
+        const {settings, policy} = await loadProjectContext(project, {forGate: false});
+        context.policy = policy ?? undefined;
+        context.trust = {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath};
+      } catch (error) {
+        if (!isUsageError(error))
+          throw error;
+        out.stderr(`${error.code}: ${error.message}`);
+        return EXIT.USAGE;
+      }
+    }
+    return runVerify(this, out, verifyOnWorker, context);
   }
 }

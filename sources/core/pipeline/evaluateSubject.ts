@@ -1,0 +1,96 @@
+import type {ProvenanceError} from '../errors';
+import {describeRule} from '../policy/describeRule';
+import type {Evidence} from '../policy/evaluatePolicy';
+import {evaluatePolicy} from '../policy/evaluatePolicy';
+import {findRule} from '../policy/findRule';
+import type {Mode, Policy} from '../policy/policy.types';
+import type {PackageRef, Verdict} from '../provenance.types';
+import type {PackageSource, PackageSubject} from './packageSubject.types';
+
+/** Every name a package is installed under: its own first, then its aliases. */
+export function namesOf(subject: PackageSubject): Array<PackageRef> {
+  return [subject.ref, ...subject.installedAs.map(name => ({name, version: subject.ref.version}))];
+}
+
+/** The mode of the rule deciding for each name; a subject is skipped only when every name says `off`. */
+export function modesOf(policy: Policy, subject: PackageSubject, now: Date): Array<Mode> {
+  return namesOf(subject).map(ref => (findRule(policy, ref, now).rule ?? policy.default).mode);
+}
+
+/**
+ * The policy applied to one installed package under every name it is installed as: an alias must
+ * satisfy the rules of the name it stands in for and of the package it really is. The strictest
+ * outcome wins (a block, then a warning, then the package's own verdict).
+ */
+export function evaluateSubject(policy: Policy, subject: PackageSubject, evidence: Evidence | null, now: Date): Verdict {
+  const verdicts = namesOf(subject).map(ref => evaluateName(policy, subject, ref, evidence, now));
+  const decisive = verdicts.find(verdict => !verdict.allowed) ?? verdicts.find(verdict => verdict.code !== undefined) ?? verdicts[0]!;
+
+  const notes = [...new Set(verdicts.flatMap(verdict => verdict.notes))];
+  const origin = describeOrigin(subject.source);
+  return {
+    ...decisive,
+    package: subject.ref,
+    notes,
+    ...(subject.installedAs.length > 0 ? {installedAs: subject.installedAs} : {}),
+    ...(origin !== undefined ? {origin} : {}),
+  };
+}
+
+function evaluateName(policy: Policy, subject: PackageSubject, ref: PackageRef, evidence: Evidence | null, now: Date): Verdict {
+  const {rule, expired} = findRule(policy, ref, now);
+  const decider = rule ?? policy.default;
+  const base = {
+    package: ref,
+    mode: decider.mode,
+    rule: rule ? describeRule(rule) : `default`,
+    notes: expired.map(old => `${describeRule(old)} expired on ${old.expires}${old.reason ? ` (${old.reason})` : ``} and no longer applies`),
+  };
+  const aliasNote = ref.name === subject.ref.name ? `` : ` (installed as ${ref.name})`;
+
+  const problem: ProvenanceError | undefined = subject.problems[0];
+  if (problem !== undefined) {
+    return {
+      ...base, status: `invalid`, code: problem.code, allowed: decider.mode !== `enforce`,
+      message: problem.mismatch?.what ?? problem.message, expected: problem.mismatch?.expected, found: problem.mismatch?.found,
+    };
+  }
+
+  const {source} = subject;
+  switch (source.kind) {
+    case `project`:
+      return {...base, status: `project`, allowed: true, mode: `off`, rule: `-`, notes: []};
+    case `patch`:
+      return {...base, status: `patched`, allowed: true, notes: [...base.notes, `a patch of ${source.of}, which is judged on its own`]};
+    case `unattestable`: {
+      const notes = source.ranCodeBeforeGate ? [...base.notes, source.ranCodeBeforeGate] : base.notes;
+      if (decider.require !== `provenance`)
+        return {...base, status: `unattestable`, allowed: true, notes};
+      return {
+        ...base, notes, status: `unattestable`, code: `SOURCE_UNATTESTABLE`, allowed: decider.mode !== `enforce`,
+        message: `Installed from ${describeOrigin(source)}, which cannot carry npm provenance, and ${base.rule} requires provenance${aliasNote}. To allow it, add a rule for this package with \`require: none\` and a \`reason\``,
+        expected: `an npm registry package with provenance`,
+        found: describeOrigin(source),
+      };
+    }
+    case `registry`: {
+      if (evidence === null)
+        throw new Error(`Assertion failed: a registry package is evaluated with its evidence`);
+      const verdict = evaluatePolicy(policy, ref, evidence, now);
+      return aliasNote && verdict.message ? {...verdict, message: `${verdict.message}${aliasNote}`} : verdict;
+    }
+  }
+}
+
+function describeOrigin(source: PackageSource): string | undefined {
+  switch (source.kind) {
+    case `registry`:
+      return undefined;
+    case `unattestable`:
+      return `${source.protocol === `tarball` ? `tarball URL` : source.protocol} ${source.location}`;
+    case `patch`:
+      return `patch of ${source.of}`;
+    case `project`:
+      return `project ${source.location}`;
+  }
+}

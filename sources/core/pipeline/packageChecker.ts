@@ -1,0 +1,103 @@
+import pLimit from 'p-limit';
+
+import {isProvenanceError, kindOf, ProvenanceError} from '../errors';
+import type {Evidence} from '../policy/evaluatePolicy';
+import type {Policy} from '../policy/policy.types';
+import type {EvidenceStore} from '../cache/localStore';
+import type {Verdict} from '../provenance.types';
+import type {VerifyBody} from '../verify/verifyBody.types';
+import {evaluateSubject, modesOf} from './evaluateSubject';
+import type {PackageSubject} from './packageSubject.types';
+
+/** Verified evidence remembered between runs, under a key of content digests. */
+export type EvidenceMemory = Pick<EvidenceStore, `get` | `set`>;
+
+/**
+ * What the pipeline needs from the world, injected: the install gate, `audit`, `explain` and both
+ * `verify` commands pass their own, and share everything else.
+ */
+export type CheckerEdges = {
+  /** Digest of the trust material the verifier uses: part of every evidence key. */
+  trustDigest: string;
+  verify: VerifyBody;
+  /**
+   * The sha512 (hex) of the npm tarball that the bytes to be installed were made from. Rejects with a
+   * ProvenanceError when they cannot be tied to one (CACHE_BINDING_MISMATCH, NETWORK_UNVERIFIABLE).
+   */
+  tarballDigest(subject: PackageSubject): Promise<string>;
+  /** The registry's attestations answer for the package, or null when it has none. */
+  fetchAttestations(subject: PackageSubject): Promise<Uint8Array | null>;
+  /** Remembered evidence (absent: verify everything afresh). */
+  memory?: () => Promise<EvidenceMemory>;
+};
+
+export type CheckerOptions = {
+  /** The gate skips packages whose rules all say `off`; reports still examine them. */
+  skipOff: boolean;
+  /** How many attestation requests may run at once. */
+  concurrency: number;
+  now?: Date;
+};
+
+/**
+ * The one pipeline: subject → bytes binding → attestations → verification → policy. Each package is
+ * checked at most once per run; a check rejects only for the caller's own mistakes (trust files).
+ */
+export class PackageChecker {
+  private readonly running = new Map<string, Promise<Verdict>>();
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly now: Date;
+
+  constructor(private readonly edges: CheckerEdges, readonly policy: Policy, private readonly options: CheckerOptions) {
+    this.limit = pLimit(options.concurrency);
+    this.now = options.now ?? new Date();
+  }
+
+  get trustDigest(): string {
+    return this.edges.trustDigest;
+  }
+
+  /** Starts checking a package (idempotent); null when the policy says `off` for it and `skipOff` is set. */
+  check(subject: PackageSubject): Promise<Verdict> | null {
+    if (this.options.skipOff && modesOf(this.policy, subject, this.now).every(mode => mode === `off`))
+      return null;
+
+    let verdict = this.running.get(subject.id);
+    if (verdict === undefined) {
+      verdict = this.evaluate(subject);
+      this.running.set(subject.id, verdict);
+    }
+    return verdict;
+  }
+
+  private async evaluate(subject: PackageSubject): Promise<Verdict> {
+    // Lockfile problems and sources that cannot be attested need no network.
+    const needsEvidence = subject.problems.length === 0 && subject.source.kind === `registry`;
+    const evidence = needsEvidence ? await this.gatherEvidence(subject) : null;
+    if (evidence !== null && !evidence.ok && kindOf(evidence.error.code) === `usage`)
+      throw evidence.error;
+    return evaluateSubject(this.policy, subject, evidence, this.now);
+  }
+
+  private async gatherEvidence(subject: PackageSubject): Promise<Evidence> {
+    try {
+      const tarballSha512 = await this.edges.tarballDigest(subject);
+      const memory = await this.edges.memory?.();
+      const registry = subject.source.kind === `registry` ? subject.source.registry : ``;
+      const key = {trustDigest: this.edges.trustDigest, registry, ...subject.ref, tarballSha512};
+      const known = memory?.get(key);
+      if (known !== undefined)
+        return {ok: true, provenance: known};
+
+      const attestations = await this.limit(() => this.edges.fetchAttestations(subject));
+      const provenance = await this.edges.verify({package: subject.ref, attestations, tarballSha512});
+      memory?.set(key, provenance);
+      return {ok: true, provenance};
+    } catch (error) {
+      if (isProvenanceError(error))
+        return {ok: false, error};
+      // Anything else is a bug in this tool: nothing was concluded, and the gate fails closed.
+      return {ok: false, error: new ProvenanceError({code: `VERIFIER_FAILED`, message: `Unexpected error: ${(error as Error).message}`, cause: error})};
+    }
+  }
+}

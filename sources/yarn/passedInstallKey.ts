@@ -1,0 +1,41 @@
+import {createHash} from 'node:crypto';
+
+import type {Project} from '@yarnpkg/core';
+
+import type {Policy} from '../core/policy/policy.types';
+import {VERSION} from '../core/version';
+import type {ProjectPackage} from './projectPackages';
+import type {TarballBinding} from './tarballBinding';
+
+/**
+ * What an install's outcome depends on besides the bytes: every package's identity, source, names
+ * and lockfile problems, the policy, the trust material, the plugin version and the day (exceptions
+ * expire by the day).
+ */
+export function installInputsDigest(packages: ReadonlyArray<ProjectPackage>, policy: Policy, trustDigest: string, now: Date): string {
+  const hash = createHash(`sha256`).update(JSON.stringify([VERSION, policy.digest, trustDigest, now.toISOString().slice(0, 10)]));
+  for (const {subject} of packages)
+    hash.update(`${JSON.stringify([subject.id, subject.source, subject.installedAs, subject.problems.map(problem => problem.code)])}\n`);
+  return hash.digest(`hex`);
+}
+
+/**
+ * The inputs plus the checksums Yarn reports before fetching: only a hint, to decide whether to
+ * verify while Yarn downloads. Whether an earlier outcome is reused is decided by `passedInstallKey`.
+ */
+export function passedInstallPreKey(project: Project, packages: ReadonlyArray<ProjectPackage>, inputs: string): string {
+  const hash = createHash(`sha256`).update(inputs);
+  for (const {locator} of packages)
+    hash.update(`${locator.locatorHash}:${project.storedChecksums.get(locator.locatorHash) ?? `-`}\n`);
+  return hash.digest(`hex`);
+}
+
+/** The inputs plus the sha512 of every zip Yarn will link, as the binding established them. */
+export async function passedInstallKey(inputs: string, packages: ReadonlyArray<ProjectPackage>, binding: TarballBinding): Promise<string> {
+  const hash = createHash(`sha256`).update(inputs);
+  for (const {locator} of packages) {
+    if (binding.has(locator))
+      hash.update(`${locator.locatorHash}:${await binding.zipHash(locator)}\n`);
+  }
+  return hash.digest(`hex`);
+}

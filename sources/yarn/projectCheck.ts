@@ -1,0 +1,87 @@
+import type {Locator, Project} from '@yarnpkg/core';
+
+import type {LocalStore} from '../core/cache/localStore';
+import {PackageChecker} from '../core/pipeline/packageChecker';
+import type {Policy} from '../core/policy/policy.types';
+import type {Verdict} from '../core/provenance.types';
+import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
+import type {VerifierPool} from '../core/verify/verifierPool';
+import {openMachineStore} from './machineStore';
+import type {ProjectPackage} from './projectPackages';
+import {loadProjectPolicy, policyRootOf} from './projectPolicy';
+import type {ProvenanceSettings} from './settings';
+import {readSettings} from './settings';
+import {TarballBinding} from './tarballBinding';
+import {createWorkerPool} from './workerVerifier';
+import {fetchAttestationsWithYarn} from './yarnNetwork';
+
+/** What every command reads from the project before checking anything. */
+export type ProjectContext = {
+  settings: ProvenanceSettings;
+  store: LocalStore;
+  /** Null when there is no policy file (or the gate is disabled and `forGate` is set). */
+  policy: Policy | null;
+  /** Set when the per-user store could not be used safely. */
+  storeWarning: string | null;
+};
+
+/**
+ * Settings (validated), the per-user store and the policy. Throws a ProvenanceError of kind `usage`
+ * (SETTING_INVALID, POLICY_INVALID) for the caller to report.
+ */
+export async function loadProjectContext(project: Project, {forGate}: {forGate: boolean}): Promise<ProjectContext> {
+  const settings = readSettings(project.configuration, await policyRootOf(project));
+  const {store, warning} = await openMachineStore(project);
+  const policy = forGate && !settings.enabled ? null : await loadProjectPolicy(settings, store);
+  return {settings, store, policy, storeWarning: warning};
+}
+
+/**
+ * The pipeline wired to Yarn: bytes bound by the tap, attestations through Yarn's network,
+ * signatures checked on worker threads (started only if something needs verifying), evidence
+ * remembered in the per-user store. The gate, `audit` and `explain` all check packages through this.
+ */
+export class ProjectCheck {
+  private constructor(
+    readonly binding: TarballBinding,
+    readonly checker: PackageChecker,
+    private readonly pool: VerifierPool,
+    private readonly store: LocalStore,
+    private readonly packages: ReadonlyMap<string, ProjectPackage>,
+  ) {}
+
+  static async start(project: Project, context: ProjectContext, policy: Policy, packages: ReadonlyArray<ProjectPackage>, {skipOff, remember}: {skipOff: boolean, remember: boolean}): Promise<ProjectCheck> {
+    const {configuration} = project;
+    const {settings, store} = context;
+    const files = {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath};
+    // Only the digest here: the trust material itself is built on the workers, when needed.
+    const digest = trustDigest(await readTrustTexts(files));
+    const pool = createWorkerPool(files);
+    const binding = new TarballBinding(configuration, () => store.evidence(), settings.concurrency);
+    const byId = new Map(packages.map(pkg => [pkg.subject.id, pkg]));
+    const locatorOf = (id: string): Locator => byId.get(id)!.locator;
+
+    const checker = new PackageChecker({
+      trustDigest: digest,
+      verify: pool.verifyBody,
+      tarballDigest: subject => binding.tarballDigest(locatorOf(subject.id)),
+      fetchAttestations: subject => fetchAttestationsWithYarn(locatorOf(subject.id), subject.ref, configuration),
+      ...(remember ? {memory: () => store.evidence()} : {}),
+    }, policy, {skipOff, concurrency: settings.concurrency});
+    return new ProjectCheck(binding, checker, pool, store, byId);
+  }
+
+  /** The verdict for a package (started at most once); null when its rules all say `off` in the gate. */
+  check(pkg: ProjectPackage): Promise<Verdict> | null {
+    return this.checker.check(pkg.subject);
+  }
+
+  packageOf(locator: Locator): ProjectPackage | undefined {
+    return this.packages.get(locator.locatorHash);
+  }
+
+  /** Saves what was learnt and stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all([this.store.save(), this.pool.close()]);
+  }
+}

@@ -1,0 +1,185 @@
+import type {Descriptor, Locator, Package, Project} from '@yarnpkg/core';
+import {semverUtils, structUtils} from '@yarnpkg/core';
+import {npath, ppath} from '@yarnpkg/fslib';
+
+import {ProvenanceError} from '../core/errors';
+import type {PackageSource, PackageSubject, UnattestableProtocol} from '../core/pipeline/packageSubject.types';
+import {registryOf} from './yarnNetwork';
+
+export type ProjectPackage = {
+  locator: Locator;
+  subject: PackageSubject;
+};
+
+/**
+ * Every package the install would put on disk, as the pipeline sees it: what it really is, every
+ * name it is installed under, where its bytes come from, and what is wrong with its lockfile entry.
+ * Optional packages for other platforms are never fetched nor installed ("disabled"): not listed.
+ */
+export function listProjectPackages(project: Project): Array<ProjectPackage> {
+  const installedAs = namesInstalledAs(project);
+  const problems = lockfileProblems(project);
+
+  const packages: Array<ProjectPackage> = [];
+  for (const pkg of project.storedPackages.values()) {
+    if (structUtils.isVirtualLocator(pkg) || project.disabledLocators.has(pkg.locatorHash))
+      continue;
+    const name = structUtils.stringifyIdent(pkg);
+    const aliases = [...installedAs.get(pkg.locatorHash) ?? []].filter(alias => alias !== name).sort();
+    packages.push({
+      locator: pkg,
+      subject: {
+        id: pkg.locatorHash,
+        ref: {name, version: versionOf(pkg)},
+        installedAs: aliases,
+        source: sourceOf(project, pkg),
+        problems: problems.get(pkg.locatorHash) ?? [],
+      },
+    });
+  }
+  return packages.sort((a, b) => a.subject.ref.name.localeCompare(b.subject.ref.name) || a.subject.ref.version.localeCompare(b.subject.ref.version));
+}
+
+/** The version npm knows the package by (`npm:1.2.3::__archiveUrl=…` included); the manifest's otherwise. */
+function versionOf(pkg: Package): string {
+  if (pkg.reference.startsWith(`npm:`))
+    return semverUtils.clean(pkg.reference.slice(`npm:`.length).split(`::`)[0]!) ?? pkg.version ?? `0.0.0`;
+  return pkg.version ?? `0.0.0`;
+}
+
+/** Where the package's bytes come from, judged by the protocol of its resolution. */
+function sourceOf(project: Project, pkg: Package): PackageSource {
+  const {reference} = pkg;
+  if (reference.startsWith(`npm:`))
+    return {kind: `registry`, registry: registryOf(pkg, project.configuration)};
+  if (reference.startsWith(`workspace:`))
+    return {kind: `project`, location: reference.slice(`workspace:`.length)};
+  if (reference.startsWith(`patch:`))
+    return {kind: `patch`, of: patchSource(reference)};
+  if (reference.startsWith(`link:`) || reference.startsWith(`portal:`)) {
+    const inside = linkTarget(project, pkg);
+    return inside !== null
+      ? {kind: `project`, location: inside}
+      : unattestable(`link`, reference.split(`::`)[0]!);
+  }
+  if (reference.startsWith(`exec:`)) {
+    return unattestable(`exec`, reference.split(`::`)[0]!,
+      `Yarn ran this exec: generator to produce the package while fetching it, before any gate could see it`);
+  }
+  if (reference.startsWith(`file:`))
+    return unattestable(`file`, reference.split(`::`)[0]!);
+  if (isGitReference(reference)) {
+    return unattestable(`git`, reference.split(`#`)[0]!,
+      `Yarn packs git dependencies by running their prepack/prepare scripts while resolving them: that code ran before any gate could see it`);
+  }
+  if (/^https?:/.test(reference))
+    return unattestable(`tarball`, reference);
+  return unattestable(`other`, reference);
+}
+
+function unattestable(protocol: UnattestableProtocol, location: string, ranCodeBeforeGate?: string): PackageSource {
+  return ranCodeBeforeGate === undefined ? {kind: `unattestable`, protocol, location} : {kind: `unattestable`, protocol, location, ranCodeBeforeGate};
+}
+
+function isGitReference(reference: string): boolean {
+  return /^(git\+|git:|github:|gitlab:|bitbucket:|ssh:)/.test(reference) || /#(.*&)?(commit|head|tag|semver)=/.test(reference);
+}
+
+function patchSource(reference: string): string {
+  try {
+    const {source} = structUtils.parseRange(reference);
+    return source ?? reference;
+  } catch {
+    return reference;
+  }
+}
+
+/** The folder a `link:`/`portal:` points at, relative to the project, when it is inside the project. */
+function linkTarget(project: Project, pkg: Package): string | null {
+  try {
+    const {selector, params} = structUtils.parseRange(pkg.reference);
+    const parent = typeof params?.locator === `string` ? structUtils.parseLocator(params.locator) : null;
+    const parentWorkspace = parent !== null ? project.tryWorkspaceByLocator(parent) : null;
+    if (parentWorkspace === null)
+      return null;
+    const target = ppath.resolve(parentWorkspace.cwd, npath.toPortablePath(selector));
+    const relative = ppath.relative(project.cwd, target);
+    return relative === `..` || relative.startsWith(`../`) || ppath.isAbsolute(relative) ? null : relative || `.`;
+  } catch {
+    return null;
+  }
+}
+
+/** Locator hash → every name a parent declares it under (an alias installs `npm:other@1` as `name`). */
+function namesInstalledAs(project: Project): Map<string, Set<string>> {
+  const names = new Map<string, Set<string>>();
+  for (const pkg of project.storedPackages.values()) {
+    for (const descriptor of pkg.dependencies.values()) {
+      const resolution = project.storedResolutions.get(descriptor.descriptorHash);
+      const target = resolution !== undefined ? project.storedPackages.get(resolution) : undefined;
+      if (target === undefined)
+        continue;
+      const real = structUtils.isVirtualLocator(target) ? structUtils.devirtualizeLocator(target).locatorHash : target.locatorHash;
+      let set = names.get(real);
+      if (set === undefined)
+        names.set(real, set = new Set());
+      set.add(structUtils.stringifyIdent(descriptor));
+    }
+  }
+  return names;
+}
+
+/**
+ * Lockfile entries whose resolution is not something their range can resolve to: another package
+ * (`sigstore@npm:2.3.1` → `evil-pkg@npm:1.0.0`), another protocol (an npm range resolved to a git
+ * URL or a tarball), or a version outside the range. Yarn trusts its lockfile (`--immutable` too), so
+ * a hand edit would otherwise install whatever it names.
+ */
+function lockfileProblems(project: Project): Map<string, Array<ProvenanceError>> {
+  const problems = new Map<string, Array<ProvenanceError>>();
+  for (const descriptor of project.storedDescriptors.values()) {
+    if (structUtils.isVirtualDescriptor(descriptor))
+      continue;
+    const resolution = project.storedResolutions.get(descriptor.descriptorHash);
+    const locator = resolution !== undefined ? project.storedPackages.get(resolution) : undefined;
+    if (locator === undefined)
+      continue;
+    const problem = resolutionProblem(descriptor, locator);
+    if (problem === null)
+      continue;
+    const list = problems.get(locator.locatorHash) ?? [];
+    list.push(new ProvenanceError({
+      code: `LOCKFILE_RESOLUTION_MISMATCH`,
+      message: `yarn.lock resolves ${structUtils.stringifyDescriptor(descriptor)} to ${structUtils.stringifyLocator(locator)}: ${problem}`,
+      mismatch: {what: `yarn.lock resolves ${structUtils.stringifyDescriptor(descriptor)} to ${problem}`, expected: structUtils.stringifyDescriptor(descriptor), found: structUtils.stringifyLocator(locator)},
+    }));
+    problems.set(locator.locatorHash, list);
+  }
+  return problems;
+}
+
+function resolutionProblem(descriptor: Descriptor, locator: Locator): string | null {
+  if (!descriptor.range.startsWith(`npm:`))
+    return null;
+
+  const selector = descriptor.range.slice(`npm:`.length);
+  let expectedIdent: string = structUtils.stringifyIdent(descriptor);
+  let range: string = selector;
+  if (semverUtils.validRange(selector) === null && !/^[a-z][\w.-]*$/i.test(selector)) {
+    // An alias, `npm:other@range`.
+    const aliased = structUtils.tryParseDescriptor(selector, true);
+    if (aliased === null)
+      return null;
+    expectedIdent = structUtils.stringifyIdent(aliased);
+    range = aliased.range.replace(/^npm:/, ``);
+  }
+
+  if (!locator.reference.startsWith(`npm:`))
+    return `another protocol than the npm registry`;
+  if (structUtils.stringifyIdent(locator) !== expectedIdent)
+    return `another package`;
+  const version = semverUtils.clean(locator.reference.slice(`npm:`.length).split(`::`)[0]!);
+  if (version !== null && semverUtils.validRange(range) !== null && !semverUtils.satisfiesWithPrereleases(version, range))
+    return `a version outside the range`;
+  return null;
+}
