@@ -8,9 +8,9 @@
  *   Actions workflow (any of npm's three predicate generations), on the runner the certificate records
  *   (RunnerEnvironment). `https://github.com/actions/runner`, npm's gha/v2 id, reads as github-hosted.
  *   Certificates from before about March 2023 record no runner, so they confirm none of these.
- * - A reusable workflow that signed (BuildSignerURI), with its ref: `https://github.com/o/r/.github/
- *   workflows/x.yml@refs/tags/v1.0.0`, and for slsa-github-generator's delegators the builder that
- *   called them, as the predicate names it.
+ * - A reusable workflow that signed (BuildSignerURI), with its ref, when the predicate agrees:
+ *   `https://github.com/o/r/.github/workflows/x.yml@refs/tags/v1.0.0`; for slsa-github-generator's
+ *   delegators also the builder that called them, as the predicate names it.
  * - On GitLab, which certifies no runner id: the predicate's `<project>/-/runners/<id>`, only within
  *   the certificate's project (so it says nothing the certificate does not; use `runner:` for hosting).
  *
@@ -43,21 +43,23 @@ export function certifiedBuilders({claims, identity}: Evidence): CertifiedBuilde
   if (identity.issuer !== GITHUB_ISSUER) {
     const ownRunner = signer.kind === `own-workflow` && identity.sourceRepo !== undefined
       && claims.builderId.startsWith(`${identity.sourceRepo}/-/runners/`);
-    return ownRunner ? {ids: [claims.builderId]} : {ids: [], why: `no builder the certificate confirms`};
+    return ownRunner ? {ids: [claims.builderId]} : {ids: [], why: `the predicate's builder is not one the certificate confirms`};
   }
 
   const ids: Array<string> = [];
-  if (signer.kind === `reusable-workflow`)
-    ids.push(signer.uri);
-
+  const npmOnRunner = NPM_GITHUB_BUILDER.test(claims.builderId);
   const delegated = delegatedBuilder(identity, claims.builderId);
+  // A reusable workflow that signed is the builder when the predicate agrees: it names that workflow, the
+  // builder a listed delegator signed for, or npm (publishing from inside the shared workflow).
+  if (signer.kind === `reusable-workflow` && (claims.builderId === signer.uri || delegated !== undefined || npmOnRunner))
+    ids.push(signer.uri);
   if (delegated !== undefined)
     ids.push(delegated);
 
   // npm on a GitHub runner: the runner comes from the certificate; the predicate must only agree that
   // npm built it there (and, for SLSA v1, on which runner: verification already compared that).
   const runner = identity.runnerEnvironment;
-  if (NPM_GITHUB_BUILDER.test(claims.builderId)) {
+  if (npmOnRunner) {
     if (runner === undefined || !CERTIFIED_RUNNERS.has(runner)) {
       const why = runner === undefined
         ? `the certificate predates Fulcio recording the runner (about March 2023), so it proves no runner`
@@ -70,7 +72,7 @@ export function certifiedBuilders({claims, identity}: Evidence): CertifiedBuilde
       ids.push(GITHUB_RUNNER);
   }
 
-  return ids.length > 0 ? {ids} : {ids, why: `no builder the certificate confirms`};
+  return ids.length > 0 ? {ids} : {ids, why: `the predicate's builder is not one the certificate confirms`};
 }
 
 /** `name@ref` → its parts; the `@` of a ref comes after the scheme's `://`. */

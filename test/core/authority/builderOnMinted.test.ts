@@ -101,10 +101,17 @@ describe(`any other reusable workflow`, () => {
     expect(provenance.slsaLevel).toBe(2);
   });
 
-  it(`does not vouch for another builder it names in the predicate, as only a listed delegator may`, async () => {
+  it(`cannot name another builder in the predicate, as only a listed delegator may`, async () => {
     const provenance = await mintVerified(signedBy(`${BUILDERS}/delegator.yml@refs/tags/v1.0.0`, {builderId: `${BUILDERS}/builder_x.yml@refs/tags/v1.0.0`}));
     expect(statusFor(provenance, `${BUILDERS}/builder_x.yml`)).toBe(`BUILDER_MISMATCH`);
-    expect(statusFor(provenance, `${BUILDERS}/delegator.yml`)).toBe(`verified`);
+    // Signer and predicate disagree, so neither is a builder the evidence confirms.
+    expect(statusFor(provenance, `${BUILDERS}/delegator.yml`)).toBe(`BUILDER_MISMATCH`);
+  });
+
+  it(`is no builder when the predicate names something else`, async () => {
+    const provenance = await mintVerified(signedBy(`${BUILDERS}/build.yml@refs/tags/v1.0.0`, {builderId: `https://builders.example/trusted`}));
+    expect(statusFor(provenance, `${BUILDERS}/build.yml`)).toBe(`BUILDER_MISMATCH`);
+    expect(statusFor(provenance, `https://builders.example/trusted`)).toBe(`BUILDER_MISMATCH`);
   });
 
   it(`running npm publish: its runner and the shared workflow both match`, async () => {
