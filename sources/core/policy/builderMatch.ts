@@ -24,8 +24,9 @@ import {matchesGlob} from './glob';
 const GITHUB_ISSUER = `https://token.actions.githubusercontent.com`;
 const GITHUB_RUNNER = `https://github.com/actions/runner`;
 /** What npm writes as builder id on GitHub Actions: gha@v0/v1, gha/v2, SLSA v1. */
-const NPM_GITHUB_BUILDER = /^(https:\/\/github\.com\/npm\/cli@[^/]+|https:\/\/github\.com\/actions\/runner(\/(github-hosted|self-hosted))?)$/;
+const NPM_GITHUB_BUILDER = /^https:\/\/github\.com\/(npm\/cli@[^/]+|actions\/runner(\/(github-hosted|self-hosted))?)$/;
 const CERTIFIED_RUNNERS: ReadonlySet<string> = new Set([`github-hosted`, `self-hosted`]);
+const UNCONFIRMED = `the predicate's builder is not one the certificate confirms`;
 
 type Evidence = {claims: ProvenanceClaims, identity: CertificateIdentity};
 
@@ -43,7 +44,7 @@ export function certifiedBuilders({claims, identity}: Evidence): CertifiedBuilde
   if (identity.issuer !== GITHUB_ISSUER) {
     const ownRunner = signer.kind === `own-workflow` && identity.sourceRepo !== undefined
       && claims.builderId.startsWith(`${identity.sourceRepo}/-/runners/`);
-    return ownRunner ? {ids: [claims.builderId]} : {ids: [], why: `the predicate's builder is not one the certificate confirms`};
+    return ownRunner ? {ids: [claims.builderId]} : {ids: [], why: UNCONFIRMED};
   }
 
   const ids: Array<string> = [];
@@ -72,7 +73,7 @@ export function certifiedBuilders({claims, identity}: Evidence): CertifiedBuilde
       ids.push(GITHUB_RUNNER);
   }
 
-  return ids.length > 0 ? {ids} : {ids, why: `the predicate's builder is not one the certificate confirms`};
+  return ids.length > 0 ? {ids} : {ids, why: UNCONFIRMED};
 }
 
 /** `name@ref` → its parts; the `@` of a ref comes after the scheme's `://`. */
