@@ -45,6 +45,8 @@ export type CertificateIdentity = {
   workflowPath?: string;
   /** Workflow that signed (BuildSignerURI): differs from the build config for reusable workflows. */
   buildSignerUri?: string;
+  /** Workflow that defined the build (BuildConfigURI, `.18`); absent on certificates from before about March 2023. */
+  buildConfigUri?: string;
   runnerEnvironment?: string;
   /** Every Fulcio extension found, by OID, decoded to text. */
   extensions: Record<string, string>;

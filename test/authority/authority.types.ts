@@ -18,6 +18,19 @@ export type BuildIdentity = {
   runnerEnvironment?: `github-hosted` | `self-hosted` | `gitlab-hosted`;
   /** Default `https://token.actions.githubusercontent.com` (github) or `https://gitlab.com` (gitlab). */
   issuer?: string;
+  /**
+   * github only: a reusable workflow that ran the build and signed, with its ref
+   * (`https://github.com/o/r/.github/workflows/x.yml@refs/tags/v1.0.0`). It becomes the SAN and
+   * BuildSignerURI; BuildConfigURI stays the package's own workflow. Default: the package's workflow signs.
+   */
+  signerWorkflow?: string;
+  /**
+   * The predicate's builder id. Default what npm writes: `https://github.com/actions/runner/<runner>`
+   * (SLSA v1), `https://github.com/actions/runner` (gha/v2), `<project>/-/runners/<id>` (GitLab).
+   */
+  builderId?: string;
+  /** github only: `slsa-v1` (default; npm since mid-2023) or `npm-gha-v2` (SLSA v0.2, npm in early 2023). */
+  predicateFormat?: `slsa-v1` | `npm-gha-v2`;
 };
 
 export type MintOptions = {

@@ -3,6 +3,8 @@
  * extensions (https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md), copied from the OIDC
  * token's claims. Values mirror real npm provenance certificates (see the fixtures' expected.json).
  */
+import {createHash} from 'node:crypto';
+
 import {derUtf8String} from './der';
 import type {ResolvedIdentity} from './identity';
 
@@ -18,10 +20,13 @@ export function toLeafIdentity(identity: ResolvedIdentity): LeafIdentity {
 }
 
 function github(id: ResolvedIdentity): LeafIdentity {
-  const workflowUri = `${id.repository}/${id.workflowPath}@${id.ref}`;
+  const {workflowUri, signerWorkflow} = id;
   const trigger = id.refType === `tag` ? `release` : `push`;
+  // A reusable workflow is checked out at its own commit; the package's workflow at the build's.
+  const signerCommit = signerWorkflow === workflowUri ? id.commit : createHash(`sha1`).update(signerWorkflow).digest(`hex`);
   return {
-    subjectAlternativeName: workflowUri,
+    // The OIDC token's job_workflow_ref: the workflow that is running, the reusable one if any.
+    subjectAlternativeName: signerWorkflow,
     extensions: [
       // .1–.6: the legacy extensions, raw bytes rather than DER; Fulcio still writes them for GitHub.
       legacy(1, id.issuer),
@@ -31,8 +36,8 @@ function github(id: ResolvedIdentity): LeafIdentity {
       legacy(5, id.projectPath),
       legacy(6, id.ref),
       utf8(8, id.issuer),
-      utf8(9, workflowUri),
-      utf8(10, id.commit),
+      utf8(9, signerWorkflow),
+      utf8(10, signerCommit),
       utf8(11, id.runnerEnvironment),
       utf8(12, id.repository),
       utf8(13, id.commit),

@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto';
 import type {BuildIdentity} from './authority.types';
 
 /** A build identity with every default filled in, plus the CI values derived from it. */
-export type ResolvedIdentity = Required<BuildIdentity> & {
+export type ResolvedIdentity = Required<Omit<BuildIdentity, `builderId`>> & Pick<BuildIdentity, `builderId`> & {
   /** `https://host/owner/name`, no trailing slash or `.git`. */
   repository: string;
   /** `https://host`. */
@@ -12,6 +12,8 @@ export type ResolvedIdentity = Required<BuildIdentity> & {
   projectPath: string;
   /** `https://host/owner`. */
   ownerUrl: string;
+  /** The package's own workflow with its ref, as BuildConfigURI names it (GitHub). */
+  workflowUri: string;
   /** Branch or tag name without `refs/heads/` / `refs/tags/`. */
   refName: string;
   refType: `branch` | `tag`;
@@ -33,6 +35,8 @@ export function resolveIdentity(identity: BuildIdentity): ResolvedIdentity {
   const repository = `${url.protocol}//${url.host}/${projectPath}`;
   const ref = identity.ref ?? `refs/heads/main`;
   const tag = /^refs\/tags\/(.+)$/.exec(ref);
+  const workflowPath = identity.workflowPath ?? defaults.workflowPath;
+  const workflowUri = `${repository}/${workflowPath}@${ref}`;
 
   return {
     platform: identity.platform,
@@ -41,9 +45,13 @@ export function resolveIdentity(identity: BuildIdentity): ResolvedIdentity {
     // One release commit and one workflow run per repository and ref, as when a monorepo publishes
     // many packages from one job: the same identity then yields the same certificate extensions.
     commit: identity.commit ?? digest(`sha1`, `commit`, repository, ref),
-    workflowPath: identity.workflowPath ?? defaults.workflowPath,
+    workflowPath,
     runnerEnvironment: identity.runnerEnvironment ?? defaults.runnerEnvironment,
     issuer: identity.issuer ?? defaults.issuer,
+    signerWorkflow: identity.signerWorkflow ?? workflowUri,
+    builderId: identity.builderId,
+    predicateFormat: identity.predicateFormat ?? `slsa-v1`,
+    workflowUri,
     server: `${url.protocol}//${url.host}`,
     projectPath,
     ownerUrl: `${url.protocol}//${url.host}/${projectPath.split(`/`)[0]}`,

@@ -1,7 +1,7 @@
 /**
  * The in-toto statements npm signs, shaped as npm writes them (npm/cli lib/utils/provenance.js and
- * the publish attestation spec): SLSA v1 on GitHub Actions, SLSA v0.2 (`gitlab/v0alpha1`) on GitLab
- * CI, and the registry's publish predicate.
+ * the publish attestation spec): SLSA v1 (or, as in early 2023, v0.2 `gha/v2`) on GitHub Actions, SLSA
+ * v0.2 (`gitlab/v0alpha1`) on GitLab CI, and the registry's publish predicate.
  */
 import type {MintOptions} from './authority.types';
 import type {ResolvedIdentity} from './identity';
@@ -36,7 +36,9 @@ export function publishStatement(options: Pick<MintOptions, `pkg` | `tarballSha5
 }
 
 export function provenanceStatement(options: Pick<MintOptions, `pkg` | `tarballSha512`>, id: ResolvedIdentity): Statement {
-  return id.platform === `github` ? githubStatement(options, id) : gitlabStatement(options, id);
+  if (id.platform === `gitlab`)
+    return gitlabStatement(options, id);
+  return id.predicateFormat === `npm-gha-v2` ? githubV02Statement(options, id) : githubStatement(options, id);
 }
 
 function githubStatement(options: Pick<MintOptions, `pkg` | `tarballSha512`>, id: ResolvedIdentity): Statement {
@@ -53,9 +55,41 @@ function githubStatement(options: Pick<MintOptions, `pkg` | `tarballSha512`>, id
       },
       runDetails: {
         // npm names the builder after RUNNER_ENVIRONMENT.
-        builder: {id: `https://github.com/actions/runner/${id.runnerEnvironment}`},
+        builder: {id: id.builderId ?? `https://github.com/actions/runner/${id.runnerEnvironment}`},
         metadata: {invocationId: `${id.repository}/actions/runs/${id.runId}/attempts/1`},
       },
+    },
+  };
+}
+
+/** npm's gha/v2 (early 2023): SLSA v0.2, one builder id whatever the runner. */
+function githubV02Statement(options: Pick<MintOptions, `pkg` | `tarballSha512`>, id: ResolvedIdentity): Statement {
+  const source = {uri: `git+${id.repository}@${id.ref}`, digest: {sha1: id.commit}};
+  return {
+    _type: `https://in-toto.io/Statement/v0.1`,
+    subject: subjectOf(options),
+    predicateType: SLSA_V02,
+    predicate: {
+      buildType: `https://github.com/npm/cli/gha/v2`,
+      builder: {id: id.builderId ?? `https://github.com/actions/runner`},
+      invocation: {
+        configSource: {...source, entryPoint: id.workflowPath},
+        parameters: {},
+        environment: {
+          GITHUB_EVENT_NAME: id.refType === `tag` ? `release` : `push`,
+          GITHUB_REF: id.ref,
+          GITHUB_REPOSITORY: id.projectPath,
+          GITHUB_REPOSITORY_ID: id.repositoryId,
+          GITHUB_REPOSITORY_OWNER_ID: id.ownerId,
+          GITHUB_RUN_ATTEMPT: `1`,
+          GITHUB_RUN_ID: id.runId,
+          GITHUB_SHA: id.commit,
+          GITHUB_WORKFLOW_REF: `${id.projectPath}/${id.workflowPath}@${id.ref}`,
+          GITHUB_WORKFLOW_SHA: id.commit,
+        },
+      },
+      metadata: {buildInvocationId: `${id.runId}-1`, completeness: {parameters: false, environment: false, materials: false}, reproducible: false},
+      materials: [source],
     },
   };
 }
@@ -70,7 +104,7 @@ function gitlabStatement(options: Pick<MintOptions, `pkg` | `tarballSha512`>, id
     predicateType: SLSA_V02,
     predicate: {
       buildType: `https://github.com/npm/cli/gitlab/v0alpha1`,
-      builder: {id: `${id.repository}/-/runners/${runnerId}`},
+      builder: {id: id.builderId ?? `${id.repository}/-/runners/${runnerId}`},
       invocation: {
         configSource: {uri: `git+${id.repository}`, digest: {sha1: id.commit}, entryPoint: jobName},
         // npm copies these CI variables verbatim; a branch pipeline has no CI_COMMIT_TAG and a tag

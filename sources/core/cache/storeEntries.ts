@@ -56,6 +56,7 @@ const isIdentity = t.isObject({
   commit: isOptionalString,
   workflowPath: isOptionalString,
   buildSignerUri: isOptionalString,
+  buildConfigUri: isOptionalString,
   runnerEnvironment: isOptionalString,
   extensions: t.isRecord(t.isString()),
 });

@@ -1,6 +1,7 @@
 import {kindOf} from '../errors';
 import type {ErrorCode, ProvenanceError} from '../errors';
 import type {PackageRef, Verdict, VerifiedProvenance} from '../provenance.types';
+import {builderMismatch} from './builderMatch';
 import {describeRule} from './describeRule';
 import {findRule} from './findRule';
 import {matchesAnyGlob} from './glob';
@@ -51,7 +52,10 @@ export function evaluatePolicy(policy: Policy, pkg: PackageRef, evidence: Eviden
 
 type Violation = {code: ErrorCode, what: string, expected: string, found: string};
 
-/** Each constraint is checked against the certificate's identity, never against the predicate alone. */
+/**
+ * Each constraint is checked against the certificate's identity, never against the predicate alone; the
+ * builder against the builders the certificate confirms (builderMatch.ts).
+ */
 function checkIdentity(rule: Rule, verified: VerifiedProvenance): Violation | undefined {
   const {identity, claims} = verified.provenance!;
   const shown = (value: string | undefined) => value ?? `(not recorded in the certificate)`;
@@ -62,8 +66,9 @@ function checkIdentity(rule: Rule, verified: VerifiedProvenance): Violation | un
     return {code: `REF_MISMATCH`, what: `Git ref`, expected: rule.ref.join(` or `), found: shown(identity.ref)};
   if (rule.workflow && !(identity.workflowPath !== undefined && matchesAnyGlob(rule.workflow, identity.workflowPath)))
     return {code: `WORKFLOW_MISMATCH`, what: `Build workflow`, expected: rule.workflow.join(` or `), found: shown(identity.workflowPath)};
-  if (rule.builder && !matchesAnyGlob(rule.builder, claims.builderId))
-    return {code: `BUILDER_MISMATCH`, what: `Builder`, expected: rule.builder.join(` or `), found: claims.builderId};
+  const builder = rule.builder === undefined ? undefined : builderMismatch(rule.builder, {claims, identity});
+  if (rule.builder && builder)
+    return {code: `BUILDER_MISMATCH`, what: `Builder`, expected: rule.builder.join(` or `), found: builder.found};
   if (rule.runner && !runnerMatches(rule.runner, identity.runnerEnvironment))
     return {code: `RUNNER_MISMATCH`, what: `Runner environment`, expected: rule.runner, found: shown(identity.runnerEnvironment)};
   if (rule.issuer && !(identity.issuer !== undefined && rule.issuer.includes(identity.issuer)))

@@ -51,6 +51,7 @@ export function readCertificateIdentity(certificate: X509Certificate): Certifica
     commit: ext(13) ?? ext(3),
     workflowPath,
     buildSignerUri: ext(9) ?? subjectAlternativeName,
+    buildConfigUri: ext(18),
     runnerEnvironment: ext(11),
     extensions,
   };

@@ -38,8 +38,3 @@ export function checkClaimsAgreeWithCertificate(claims: ProvenanceClaims, identi
     }
   }
 }
-
-/** Whether the builder id is a reusable workflow that the certificate shows signed the predicate. */
-export function isIsolatedBuilder(claims: ProvenanceClaims): boolean {
-  return REUSABLE_WORKFLOW.test(claims.builderId);
-}
