@@ -125,7 +125,7 @@ describe(`globalFolder pointed at a folder committed in the repository, holding 
    * A clone of `forged` whose .yarnrc.yml sets globalFolder to `.yarn/global` inside the clone, holding
    * these store files under today's names (see sources/core/cache/localStore.ts on main).
    */
-  function cloneWithCommittedStore(files: (clone: ScratchProject) => Record<string, unknown>): {clone: ScratchProject, store: string} {
+  function cloneWithCommittedStore(files: (clone: ScratchProject) => Record<string, unknown>) {
     const clone = track(forged.cloneTo(registry.url));
     const globalFolder = join(clone.dir, `.yarn/global`);
     const store = join(globalFolder, `provenance`);
