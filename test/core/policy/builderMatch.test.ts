@@ -4,7 +4,7 @@ import {parseAttestations} from '../../../sources/core/attestations/parseAttesta
 import {builderIdMatches} from '../../../sources/core/policy/builderMatch';
 import {evaluatePolicy} from '../../../sources/core/policy/evaluatePolicy';
 import {parsePolicy} from '../../../sources/core/policy/parsePolicy';
-import {withRequirements} from '../../../sources/core/policy/withRequirements';
+import {flagPolicy} from '../../../sources/core/policy/withRequirements';
 import type {VerifiedProvenance} from '../../../sources/core/provenance.types';
 import {loadFixture} from '../../helpers/fixtures';
 import {publicGoodVerifier} from '../../helpers/verifier';
@@ -72,9 +72,9 @@ describe(`runner builder ids on real provenance`, () => {
 
   it(`--builder-id github-hosted verifies npm's gha/v2 provenance, as slsa-verifier does`, async () => {
     const provenance = await evidence(`sigstore@1.3.0`);
-    const policy = withRequirements(parsePolicy(`version: 1\n`, `test.yml`), `sigstore`, {builder: HOSTED});
+    const policy = flagPolicy(`sigstore`, {builder: HOSTED})!;
     expect(evaluatePolicy(policy, provenance.package, {ok: true, provenance}, NOW)).toMatchObject({status: `verified`, allowed: true});
-    const selfHosted = withRequirements(parsePolicy(`version: 1\n`, `test.yml`), `sigstore`, {builder: SELF_HOSTED});
+    const selfHosted = flagPolicy(`sigstore`, {builder: SELF_HOSTED})!;
     expect(evaluatePolicy(selfHosted, provenance.package, {ok: true, provenance}, NOW)).toMatchObject({status: `violation`, code: `BUILDER_MISMATCH`});
   });
 });
