@@ -59,7 +59,9 @@ export class AuditCommand extends BaseCommand {
     let exitCode: number = EXIT.OK;
     const quiet = this.sarif || this.markdown;
 
-    await StreamReport.start({configuration, json: this.json, stdout: this.context.stdout, includeFooter: false, forceSectionAlignment: false}, async report => {
+    // A document on stdout (SARIF, Markdown) must be whole or absent: Yarn's own lines go to stderr.
+    const reportStream = quiet ? this.context.stderr : this.context.stdout;
+    await StreamReport.start({configuration, json: this.json, stdout: reportStream, includeFooter: false, forceSectionAlignment: false}, async report => {
       const {auditProject} = await import('../auditProject');
       const result = await auditProject(project, workspaces, quiet ? silent(report) : report).catch(error => {
         // The user's own settings, policy or trust files: one coded line, no partial report.
