@@ -13,7 +13,7 @@ import {generateProject} from '../test/generator/generatePackages';
 import type {GeneratedProject} from '../test/generator/generatePackages';
 import {publishGenerated} from '../test/generator/publishGenerated';
 import {startRegistry} from '../test/registry/server.mjs';
-import {runYarn} from './measure';
+import {machineFolder, runYarn} from './measure';
 import type {Measurement} from './measure';
 
 type Paths = {root: string, yarn: string, plugin: string};
@@ -81,6 +81,7 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
 
       // The same project on a machine that never saw it: the cache is there, nothing is remembered.
       rmSync(join(pluginDir, `.yarn-global`), {recursive: true, force: true});
+      rmSync(machineFolder(pluginDir), {recursive: true, force: true});
       const auditFreshMachine = await timed(paths, pluginDir, [`provenance`, `audit`, `--json`], `yarn provenance audit, fresh machine`, size);
 
       results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup});
@@ -126,6 +127,7 @@ async function makeLockfile(paths: Paths, registryUrl: string, project: Generate
 
 function scratch(paths: Paths, registryUrl: string, project: GeneratedProject, lockfile: string | null, dir: string, trust: {trustedRootPath: string, registryKeysPath: string} | null): string {
   rmSync(dir, {recursive: true, force: true});
+  rmSync(machineFolder(dir), {recursive: true, force: true});
   mkdirSync(dir, {recursive: true});
   writeFileSync(join(dir, `package.json`), JSON.stringify({name: `bench`, private: true, dependencies: project.rootDependencies}, null, 2));
   writeFileSync(join(dir, `yarn.lock`), lockfile ?? ``);

@@ -10,6 +10,14 @@ export type Measurement = {seconds: number, peakRssMiB: number, cpuSeconds: numb
 const PRELOAD = join(tmpdir(), `provenance-bench-maxrss.cjs`);
 writeFileSync(PRELOAD, `process.on('exit', () => { if (process.env.BENCH_RSS_FILE) { const u = process.resourceUsage(); require('fs').appendFileSync(process.env.BENCH_RSS_FILE, u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); } });\n`);
 
+/**
+ * The per-user cache folder (`XDG_CACHE_HOME`) of the machine a benchmark project runs on: beside the
+ * project, never inside it (the plugin keeps its store there). Removing it makes a fresh machine.
+ */
+export function machineFolder(cwd: string): string {
+  return `${cwd}.machine`;
+}
+
 /** Runs the committed Yarn in `cwd` and measures wall time and peak memory. */
 export function runYarn(yarnPath: string, cwd: string, args: Array<string>): Promise<Measurement> {
   const rssFile = join(tmpdir(), `provenance-bench-rss-${process.pid}-${Math.random().toString(16).slice(2)}`);
@@ -18,6 +26,7 @@ export function runYarn(yarnPath: string, cwd: string, args: Array<string>): Pro
     if (!/^(npm_|berry_|yarn_|project_cwd$|init_cwd$|node_options$)/i.test(key))
       env[key] = value;
   env.YARN_ENABLE_IMMUTABLE_INSTALLS = `0`;
+  env.XDG_CACHE_HOME = machineFolder(cwd);
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every Yarn process there, to see where time goes.
   env.NODE_OPTIONS = `--require ${PRELOAD}`;
   const profile = process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];

@@ -18,6 +18,8 @@ function yarn(cwd, ...args) {
   console.log(bold(`\n$ yarn ${args.join(` `)}`));
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|berry_|yarn_|project_cwd$|init_cwd$)/i.test(key)));
   env.YARN_ENABLE_IMMUTABLE_INSTALLS = `0`;
+  // The plugin's per-user store: a fresh one beside the scratch project, never inside it.
+  env.XDG_CACHE_HOME = `${cwd}.machine`;
   return new Promise(resolve => {
     const child = spawn(process.execPath, [yarnPath, ...args], {cwd, env, stdio: `inherit`});
     child.on(`close`, code => resolve(code));

@@ -2,6 +2,7 @@ import type {FetchOptions, Project, Report, Workspace} from '@yarnpkg/core';
 import {Cache, Report as ReportClass, structUtils, ThrowReport} from '@yarnpkg/core';
 import pLimit from 'p-limit';
 
+import type {BlockedInstall} from '../core/cache/storeEntries';
 import {DEFAULT_POLICY} from '../core/policy/defaultPolicy';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
@@ -12,6 +13,8 @@ import {listProjectPackages} from './projectPackages';
 export type AuditResult = {
   policy: Policy;
   verdicts: Array<Verdict>;
+  /** The packages the project's last install refused, when it was blocked. */
+  lastBlocked?: BlockedInstall;
 };
 
 /** Yarn's fetch steps run 32 at once; an audit has no reason to be greedier. */
@@ -61,7 +64,8 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
   }
 
   verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
-  return {policy, verdicts};
+  const lastBlocked = context.store.getBlockedInstall(project.cwd);
+  return lastBlocked === undefined ? {policy, verdicts} : {policy, verdicts, lastBlocked};
 }
 
 async function resolveProject(project: Project, report: Report, cache: Cache): Promise<void> {

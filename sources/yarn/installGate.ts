@@ -12,6 +12,7 @@ import type {ProjectPackage} from './projectPackages';
 import {listProjectPackages} from './projectPackages';
 import {gateWarnings} from './projectPolicy';
 import {reportVerdicts} from './reportVerdicts';
+import {formatVerdict} from '../core/report/formatVerdict';
 
 export const SUPPORTED_YARN = `>=4.1.0 <5.0.0`;
 
@@ -99,7 +100,8 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
       replay(opts.report, passed);
       return;
     }
-    const outcome = await enforce(project, opts.report, check, policy, packages);
+    const outcome = await enforce(project, opts.report, check, policy, packages, context);
+    context.store.setBlockedInstall(project.cwd, null);
     if (outcome !== null)
       context.store.setPassedInstall(key, {...outcome, at: now.toISOString(), preKey});
   } catch (error) {
@@ -134,7 +136,7 @@ async function fetchTheRest(project: Project, packages: ReadonlyArray<ProjectPac
  * remember for an identical install, or null when the outcome must not be reused (something was
  * unverifiable: the next install may be able to verify it).
  */
-async function enforce(project: Project, report: Report, check: ProjectCheck, policy: Policy, packages: ReadonlyArray<ProjectPackage>): Promise<Omit<PassedInstall, `at` | `preKey`> | null> {
+async function enforce(project: Project, report: Report, check: ProjectCheck, policy: Policy, packages: ReadonlyArray<ProjectPackage>, context: ProjectContext): Promise<Omit<PassedInstall, `at` | `preKey`> | null> {
   const verdicts: Array<Verdict> = [];
   let printed: ReturnType<typeof reportVerdicts> | undefined;
 
@@ -157,12 +159,17 @@ async function enforce(project: Project, report: Report, check: ProjectCheck, po
   const blocked = verdicts.filter(verdict => !verdict.allowed);
   if (blocked.length > 0) {
     const first = blocked.sort((a, b) => a.package.name.localeCompare(b.package.name))[0]!;
+    // A blocked `yarn add` leaves no trace in the project: remember what was refused for audit/explain.
+    context.store.setBlockedInstall(project.cwd, {
+      at: new Date().toISOString(),
+      packages: blocked.map(verdict => ({name: verdict.package.name, version: verdict.package.version, code: verdict.code ?? verdict.status, lines: formatVerdict(verdict)})),
+    });
     // Honest about what already ran: Yarn packs git dependencies (prepack) while resolving them.
     const ranCode = packages.filter(pkg => pkg.subject.source.kind === `unattestable` && pkg.subject.source.ranCodeBeforeGate !== undefined);
     const scripts = ranCode.length === 0
       ? `no lifecycle script ran`
       : `no lifecycle script ran (but Yarn already ran code of ${ranCode.map(pkg => pkg.subject.ref.name).join(`, `)} while resolving ${ranCode.length === 1 ? `it` : `them`})`;
-    throw new ReportError(MessageName.UNNAMED, `Install blocked by the provenance policy (${policy.origin}): ${blocked.length} package${blocked.length === 1 ? `` : `s`} listed above. Nothing was linked, ${scripts}, and package.json and yarn.lock are unchanged. For the evidence: yarn provenance explain ${first.package.name}`);
+    throw new ReportError(MessageName.UNNAMED, `Install blocked by the provenance policy (${policy.origin}): ${blocked.length} package${blocked.length === 1 ? `` : `s`} listed above. Nothing was linked, ${scripts}, and package.json and yarn.lock are unchanged. For the evidence: yarn provenance explain ${first.package.name}@${first.package.version}`);
   }
 
   return verdicts.some(verdict => verdict.status === `unverifiable`) ? null : printed ?? null;

@@ -136,6 +136,14 @@ describe(`the install gate`, () => {
       expect(scratch.read(`package.json`)).toBe(before.manifest);
       expect(scratch.read(`yarn.lock`)).toBe(before.lockfile);
       expect(JSON.parse(scratch.read(`node_modules/sigstore/package.json`)).version).toBe(`2.1.0`);
+
+      // The refused version is in no manifest: explain and audit still show it, from the gate's record.
+      const explained = await scratch.yarn(`provenance`, `explain`, `sigstore@2.3.1`);
+      expect(explained.code).toBe(1);
+      expect(explained.output).toContain(`SUBJECT_DIGEST_MISMATCH`);
+      const audit = await scratch.yarn(`provenance`, `audit`);
+      expect(audit.code, audit.output).toBe(0);
+      expect(audit.output).toContain(`refused sigstore@2.3.1 (SUBJECT_DIGEST_MISMATCH)`);
     } finally {
       registry.fault(`sigstore@2.3.1`, null);
     }

@@ -4,8 +4,8 @@ import {join} from 'node:path';
 
 import type {Policy} from '../policy/policy.types';
 import type {VerifiedProvenance} from '../provenance.types';
-import type {PassedInstall} from './storeEntries';
-import {toStoredEvidence, validBinding, validEvidence, validPassedInstall, validPolicy} from './storeEntries';
+import type {BlockedInstall, PassedInstall} from './storeEntries';
+import {toStoredEvidence, validBinding, validBlockedInstall, validEvidence, validPassedInstall, validPolicy} from './storeEntries';
 
 /**
  * A machine-local store of what was already established, so that an unchanged warm install costs
@@ -15,6 +15,8 @@ import {toStoredEvidence, validBinding, validEvidence, validPassedInstall, valid
  * reads the small one only:
  *
  * recent-v4.json
+ * - blocked installs: per project folder, the packages the last blocked install refused (what they
+ *   printed), so that `audit` and `explain` can show a package a blocked `yarn add` never added.
  * - policies: parsed policies under the sha256 of their text and the parser's version, so that an
  *   unchanged policy is not parsed and schema-checked again on every install.
  * - passed installs: under a digest of every package's zip, source and names, the policy, the trust
@@ -29,7 +31,7 @@ const FORMAT = 4;
 /** A handful of recent entries is plenty (branches, a few projects); the oldest go first. */
 const MAX_RECENT = 8;
 
-type RecentFile = {format: number, policies: Record<string, unknown>, passedInstalls: Record<string, unknown>};
+type RecentFile = {format: number, policies: Record<string, unknown>, passedInstalls: Record<string, unknown>, blockedInstalls: Record<string, unknown>};
 type EvidenceFile = {format: number, bindings: Record<string, unknown>, evidence: Record<string, unknown>};
 
 /** What verified evidence is remembered under: content digests and names, nothing a project chooses. */
@@ -56,8 +58,8 @@ export class LocalStore {
   private constructor(readonly dir: string | null, private readonly recent: RecentFile) {}
 
   static async open(dir: string | null): Promise<LocalStore> {
-    const recent = dir === null ? null : await readRecords(join(dir, `recent-v${FORMAT}.json`), [`policies`, `passedInstalls`]);
-    return new LocalStore(dir, (recent as RecentFile | null) ?? {format: FORMAT, policies: {}, passedInstalls: {}});
+    const recent = dir === null ? null : await readRecords(join(dir, `recent-v${FORMAT}.json`), [`policies`, `passedInstalls`, `blockedInstalls`]);
+    return new LocalStore(dir, (recent as RecentFile | null) ?? {format: FORMAT, policies: {}, passedInstalls: {}, blockedInstalls: {}});
   }
 
   getPolicy(key: string): Policy | undefined {
@@ -82,6 +84,24 @@ export class LocalStore {
   setPassedInstall(key: string, passed: PassedInstall): void {
     keepRecent(this.recent.passedInstalls);
     this.recent.passedInstalls[key] = passed;
+    this.recentDirty = true;
+  }
+
+  /** The last blocked install of a project (keyed by its folder), or undefined. */
+  getBlockedInstall(project: string): BlockedInstall | undefined {
+    return validBlockedInstall(own(this.recent.blockedInstalls, project));
+  }
+
+  /** Null forgets it (an install of the project passed). */
+  setBlockedInstall(project: string, blocked: BlockedInstall | null): void {
+    if (blocked === null && !Object.hasOwn(this.recent.blockedInstalls, project))
+      return;
+    if (blocked === null) {
+      delete this.recent.blockedInstalls[project];
+    } else {
+      keepRecent(this.recent.blockedInstalls);
+      this.recent.blockedInstalls[project] = blocked;
+    }
     this.recentDirty = true;
   }
 

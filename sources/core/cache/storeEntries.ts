@@ -128,3 +128,15 @@ export type PassedInstall = t.InferType<typeof isPassedInstall>;
 export function validPassedInstall(value: unknown): PassedInstall | undefined {
   return isPassedInstall(value) ? value : undefined;
 }
+
+/** The packages an install blocked, kept so that `audit` and `explain` can show them afterwards. */
+export const isBlockedInstall = t.isObject({
+  at: t.isString(),
+  packages: t.isArray(t.isObject({name: t.isString(), version: t.isString(), code: t.isString(), lines: isStrings})),
+});
+
+export type BlockedInstall = t.InferType<typeof isBlockedInstall>;
+
+export function validBlockedInstall(value: unknown): BlockedInstall | undefined {
+  return isBlockedInstall(value) ? value : undefined;
+}

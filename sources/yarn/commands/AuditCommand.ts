@@ -86,6 +86,10 @@ export class AuditCommand extends BaseCommand {
       } else {
         for (const line of toTable(result.verdicts))
           report.reportInfo(null, line);
+        const present = new Set(result.verdicts.map(verdict => `${verdict.package.name}@${verdict.package.version}`));
+        const refused = result.lastBlocked?.packages.filter(pkg => !present.has(`${pkg.name}@${pkg.version}`)) ?? [];
+        if (refused.length > 0)
+          report.reportWarning(MessageName.UNNAMED, `The last install (${result.lastBlocked!.at}) was blocked and refused ${refused.map(pkg => `${pkg.name}@${pkg.version} (${pkg.code})`).join(`, `)}: yarn provenance explain ${refused[0]!.name}@${refused[0]!.version}`);
       }
     });
 

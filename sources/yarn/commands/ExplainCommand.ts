@@ -51,6 +51,16 @@ export class ExplainCommand extends BaseCommand {
         exitCode = EXIT.USAGE;
         return;
       }
+      // A package a blocked `yarn add`/`yarn up` refused is not in the project: show what the gate printed.
+      const refused = result.lastBlocked?.packages.filter(pkg => pkg.name === name && (version === undefined || pkg.version === version)) ?? [];
+      if (result.verdicts.length === 0 && refused.length > 0) {
+        report.reportInfo(null, `Not in the project: refused by the install blocked at ${result.lastBlocked!.at}`);
+        for (const pkg of refused)
+          for (const line of pkg.lines)
+            report.reportInfo(null, line);
+        exitCode = EXIT.FAILED;
+        return;
+      }
       if (result.verdicts.length === 0) {
         report.reportError(MessageName.UNNAMED, `${this.package} is not a package of this project (run \`yarn why ${name}\`)`);
         exitCode = EXIT.USAGE;
