@@ -8,7 +8,7 @@ import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {loadProjectContext, ProjectCheck} from './projectCheck';
 import type {ProjectPackage} from './projectPackages';
-import {listProjectPackages} from './projectPackages';
+import {listProjectPackages, patchSourceOf} from './projectPackages';
 
 export type AuditResult = {
   policy: Policy;
@@ -94,6 +94,10 @@ function reachableLocators(project: Project, workspaces: ReadonlyArray<Workspace
       if (resolution !== undefined)
         queue.push(resolution);
     }
+    // A patch depends on nothing, but what it installs is its npm source, patched.
+    const source = patchSourceOf(pkg);
+    if (source !== null)
+      queue.push(source.locatorHash);
   }
   return seen;
 }

@@ -18,6 +18,7 @@ export type ProjectPackage = {
  */
 export function listProjectPackages(project: Project): Array<ProjectPackage> {
   const installedAs = namesInstalledAs(project);
+  lendNamesToPatchSources(project, installedAs);
   const problems = lockfileProblems(project);
 
   const packages: Array<ProjectPackage> = [];
@@ -130,6 +131,25 @@ function namesInstalledAs(project: Project): Map<string, Set<string>> {
 }
 
 /**
+ * What a `patch:` installs is its npm source, patched: the source must satisfy the rules of every name
+ * the patched package is installed under, whatever name the source itself has.
+ */
+function lendNamesToPatchSources(project: Project, names: Map<string, Set<string>>): void {
+  for (const pkg of project.storedPackages.values()) {
+    if (!pkg.reference.startsWith(`patch:`) || structUtils.isVirtualLocator(pkg))
+      continue;
+    const source = patchSourceOf(pkg);
+    if (source === null)
+      continue;
+    const lent = names.get(source.locatorHash) ?? new Set<string>();
+    lent.add(structUtils.stringifyIdent(pkg));
+    for (const name of names.get(pkg.locatorHash) ?? [])
+      lent.add(name);
+    names.set(source.locatorHash, lent);
+  }
+}
+
+/**
  * Lockfile entries whose resolution is not something their range can resolve to: another package
  * (`sigstore@npm:2.3.1` → `evil-pkg@npm:1.0.0`), another protocol (an npm range resolved to a git
  * URL or a tarball), or a version outside the range. Yarn trusts its lockfile (`--immutable` too), so
@@ -159,6 +179,17 @@ function lockfileProblems(project: Project): Map<string, Array<ProvenanceError>>
 }
 
 function resolutionProblem(descriptor: Descriptor, locator: Locator): string | null {
+  // A patch must patch what its range names: compare the sources inside both.
+  if (descriptor.range.startsWith(`patch:`)) {
+    if (!locator.reference.startsWith(`patch:`))
+      return `another protocol than a patch`;
+    const sourceDescriptor = parseInner(descriptor.range, structUtils.tryParseDescriptor);
+    const sourceLocator = parseInner(locator.reference, structUtils.tryParseLocator);
+    if (sourceDescriptor === null || sourceLocator === null)
+      return null;
+    const problem = resolutionProblem(sourceDescriptor, sourceLocator);
+    return problem === null ? null : `a patch of ${problem}`;
+  }
   if (!descriptor.range.startsWith(`npm:`))
     return null;
 
@@ -182,4 +213,19 @@ function resolutionProblem(descriptor: Descriptor, locator: Locator): string | n
   if (version !== null && semverUtils.validRange(range) !== null && !semverUtils.satisfiesWithPrereleases(version, range))
     return `a version outside the range`;
   return null;
+}
+
+/** The npm (or other) package a `patch:` locator patches; null for anything else. */
+export function patchSourceOf(locator: Locator): Locator | null {
+  return locator.reference.startsWith(`patch:`) ? parseInner(locator.reference, structUtils.tryParseLocator) : null;
+}
+
+/** The descriptor or locator a `patch:` range or reference wraps (`patch:name@npm%3A1.0.0#…`). */
+function parseInner<T>(range: string, parse: (text: string, strict?: boolean) => T | null): T | null {
+  try {
+    const {source} = structUtils.parseRange(range);
+    return source === null ? null : parse(source, true);
+  } catch {
+    return null;
+  }
 }

@@ -61,7 +61,8 @@ function evaluateName(policy: Policy, subject: PackageSubject, ref: PackageRef, 
     case `project`:
       return {...base, status: `project`, allowed: true, mode: `off`, rule: `-`, notes: []};
     case `patch`:
-      return {...base, status: `patched`, allowed: true, notes: [...base.notes, `a patch of ${source.of}, which is judged on its own`]};
+      // Its unpatched source is judged on its own, under this package's names too.
+      return {...base, status: `patched`, allowed: true};
     case `unattestable`: {
       const notes = source.ranCodeBeforeGate ? [...base.notes, source.ranCodeBeforeGate] : base.notes;
       if (decider.require !== `provenance`)
