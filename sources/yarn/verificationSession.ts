@@ -16,7 +16,8 @@ import type {NpmPackage} from './npmPackages';
 import type {ProvenanceSettings} from './settings';
 import {downloadedDigest} from './tarballTap';
 import {createWorkerPool} from './workerVerifier';
-import {bindCachedPackage, fetchAttestationsWithYarn, registryOf, tarballUrlOf} from './yarnNetwork';
+import {fetchAttestationsWithYarn} from './attestationRequest';
+import {bindCachedPackage, registryOf, tarballUrlOf} from './yarnNetwork';
 
 export type SessionOptions = {
   /** The gate skips packages whose rule says `off`; the audit still examines them. */
