@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   USAGE_INVALID: `usage`,
   /** A plugin setting (`.yarnrc.yml`) has a value it cannot take. */
   SETTING_INVALID: `usage`,
+  /** The plugin is loaded by a Yarn it does not support: every install is refused up front. */
+  YARN_UNSUPPORTED: `usage`,
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -11,10 +11,10 @@ import {loadProjectContext, ProjectCheck} from './projectCheck';
 import type {ProjectPackage} from './projectPackages';
 import {listProjectPackages} from './projectPackages';
 import {gateWarnings} from './projectPolicy';
+import {SUPPORTED_YARN} from './hostYarn';
 import {reportVerdicts} from './reportVerdicts';
 import {formatVerdict} from '../core/report/formatVerdict';
 
-export const SUPPORTED_YARN = `>=4.1.0 <5.0.0`;
 
 type FetchEverything = (opts: Parameters<Project[`fetchEverything`]>[0]) => Promise<void>;
 type FetchStepOptions = Parameters<FetchEverything>[0];

@@ -13,7 +13,7 @@ import type {ProvenanceSettings} from './settings';
 import {readSettings} from './settings';
 import {TarballBinding} from './tarballBinding';
 import {createWorkerPool} from './workerVerifier';
-import {fetchAttestationsWithYarn} from './yarnNetwork';
+import {fetchAttestationsWithYarn} from './attestationRequest';
 
 /** What every command reads from the project before checking anything. */
 export type ProjectContext = {

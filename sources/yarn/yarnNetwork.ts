@@ -3,9 +3,7 @@ import {httpUtils} from '@yarnpkg/core';
 import {npmConfigUtils, npmHttpUtils, NpmSemverFetcher} from '@yarnpkg/plugin-npm';
 
 import {ProvenanceError} from '../core/errors';
-import type {PackageRef} from '../core/provenance.types';
 import type {Fetcher as CoreFetcher} from '../core/registry/fetcher.types';
-import {escapeName} from '../core/registry/registryUrls';
 
 /**
  * Everything the plugin asks the network, through Yarn's own stack: scoped registries, auth,
@@ -22,30 +20,7 @@ export function tarballUrlOf(locator: Locator, configuration: Configuration): st
   return archive ?? `${registryOf(locator, configuration)}${NpmSemverFetcher.getLocatorUrl(locator)}`;
 }
 
-/** The registry's attestations answer as bytes, or null when the package has none (404). */
-export async function fetchAttestationsWithYarn(locator: Locator, pkg: PackageRef, configuration: Configuration): Promise<Buffer | null> {
-  // Yarn's enableOfflineMode is not enforced by its HTTP layer: honour it here.
-  if (configuration.get(`enableOfflineMode`))
-    throw new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Offline mode is on and these attestations were never verified on this machine`});
-
-  try {
-    return await npmHttpUtils.get(`/-/npm/v1/attestations/${escapeName(pkg.name)}@${encodeURIComponent(pkg.version)}`, {
-      configuration,
-      ident: locator,
-      jsonResponse: false,
-    }) as Buffer;
-  } catch (error) {
-    if (statusOf(error) === 404)
-      return null;
-    throw new ProvenanceError({
-      code: `NETWORK_UNVERIFIABLE`,
-      message: `Could not read the attestations of ${pkg.name}@${pkg.version} from ${registryOf(locator, configuration)}: ${(error as Error).message}`,
-      cause: error,
-    });
-  }
-}
-
-function statusOf(error: unknown): number | undefined {
+export function statusOf(error: unknown): number | undefined {
   const candidate = error as {response?: {statusCode?: number}, originalError?: {response?: {statusCode?: number}}};
   return candidate.response?.statusCode ?? candidate.originalError?.response?.statusCode;
 }

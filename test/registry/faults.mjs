@@ -7,7 +7,7 @@
 import {parseSpec} from './packuments.mjs';
 
 const FAULT_KINDS = new Set([
-  `attestations-status`, `attestations-hang`, `attestations-body`, `attestations-from`,
+  `attestations-status`, `attestations-hang`, `attestations-drip`, `attestations-body`, `attestations-from`,
   `tarball-from`, `tarball-bytes`,
 ]);
 
@@ -17,6 +17,8 @@ export function checkFault(fault, fixtures) {
     throw new Error(`Unknown fault: ${JSON.stringify(fault)}`);
   if (fault.kind === `attestations-status` && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599))
     throw new Error(`attestations-status needs an HTTP status, got ${fault.status}`);
+  if (fault.kind === `attestations-drip` && !(Number.isInteger(fault.intervalMs) && fault.intervalMs > 0))
+    throw new Error(`attestations-drip needs a positive intervalMs, got ${fault.intervalMs}`);
   if (fault.kind === `attestations-body` && typeof fault.body !== `string`)
     throw new Error(`attestations-body needs a string body`);
   if (fault.kind === `tarball-bytes` && !(fault.bytes instanceof Uint8Array))
@@ -51,7 +53,8 @@ export function servedTarball(entry, fault, fixtures) {
  * `advertised` says whether the manifest lists `dist.attestations`: yes when the version has them,
  * and also under any attestations fault, so a client that follows the manifest still reaches the
  * faulty endpoint.
- * @returns {{advertised: boolean, body: Uint8Array | null, status: number, hang: boolean}}
+ * `dripMs`: answer 200 at once, then one byte every that many milliseconds, never ending.
+ * @returns {{advertised: boolean, body: Uint8Array | null, status: number, hang: boolean, dripMs?: number}}
  */
 export function servedAttestations(entry, fault, fixtures) {
   const original = entry.attestations;
@@ -60,6 +63,8 @@ export function servedAttestations(entry, fault, fixtures) {
       return {advertised: true, body: original, status: fault.status, hang: false};
     case `attestations-hang`:
       return {advertised: true, body: original, status: 0, hang: true};
+    case `attestations-drip`:
+      return {advertised: true, body: original, status: 200, hang: false, dripMs: fault.intervalMs};
     case `attestations-body`:
       return {advertised: true, body: Buffer.from(fault.body, `utf8`), status: 200, hang: false};
     case `attestations-from`:

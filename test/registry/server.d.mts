@@ -7,6 +7,11 @@ export type Fault =
   | {kind: 'attestations-status', status: number}
   /** The attestations request is never answered; the socket stays open until `close()`. */
   | {kind: 'attestations-hang'}
+  /**
+   * The attestations endpoint answers 200 at once, then sends one byte (a space) every `intervalMs`
+   * forever, until `close()`: no idle timeout ever fires, only an overall deadline ends it.
+   */
+  | {kind: 'attestations-drip', intervalMs: number}
   /** The attestations endpoint answers 200 with this raw body (garbage, truncated JSON, …). */
   | {kind: 'attestations-body', body: string}
   /** The attestations endpoint answers another fixture's attestations.json (folder name or `name@version`). */

@@ -92,6 +92,8 @@ export async function startRegistry(options = {}) {
     const answer = served(entry).attestations;
     // Never answered: the socket stays open until close() destroys it (a client timeout test).
     if (answer.hang) return undefined;
+    // Answered, but never finished: each byte arrives before any idle timeout, until close() ends it.
+    if (answer.dripMs !== undefined) return drip(res, answer.dripMs);
     // The stored bytes exactly, not re-serialised JSON: verifiers may hash or diff them.
     if (answer.status === 200 && answer.body) return send(req, res, 200, answer.body, `application/json`);
     if (answer.status === 200 || answer.status === 404) return notFound(req, res);
@@ -182,6 +184,13 @@ function parseRoute(pathname) {
   if (rest.length === 1) return {kind: `manifest`, name, version: rest[0]};
   if (rest.length === 2 && rest[0] === `-`) return {kind: `tarball`, name, file: rest[1]};
   return null;
+}
+
+function drip(res, intervalMs) {
+  res.writeHead(200, {"Content-Type": `application/json`});
+  res.flushHeaders();
+  const timer = setInterval(() => res.write(` `), intervalMs);
+  res.on(`close`, () => clearInterval(timer));
 }
 
 function notFound(req, res) {

@@ -199,6 +199,33 @@ describe(`tarballs and attestations`, () => {
     expect(own.requests).toEqual([{method: `GET`, url: `/-/npm/v1/attestations/sigstore@2.3.1`}]);
   });
 
+  it(`attestations-drip answers 200 and keeps sending single spaces until close() ends it`, async () => {
+    const own = await startRegistry();
+    try {
+      own.fault(`sigstore@2.3.1`, {kind: `attestations-drip`, intervalMs: 20});
+      expect(() => own.fault(`sigstore@2.3.1`, {kind: `attestations-drip`, intervalMs: 0})).toThrow();
+      const response = await fetch(`${own.url}/-/npm/v1/attestations/sigstore@2.3.1`);
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      let received = ``;
+      while (received.length < 3) {
+        const chunk = await reader.read();
+        expect(chunk.done).toBe(false);
+        received += Buffer.from(chunk.value!).toString(`utf8`);
+      }
+      expect(received.trim()).toBe(``);
+      await own.close();
+      // close() ends the answer: reading on reaches its end (or a cut) instead of dripping forever.
+      const end = async (): Promise<string> => {
+        while (!(await reader.read()).done) { /* bytes sent before close() */ }
+        return `ended`;
+      };
+      expect([`ended`, `cut off`]).toContain(await end().catch(() => `cut off`));
+    } finally {
+      await own.close();
+    }
+  });
+
   it(`builds synthetic tarballs deterministically, with scripts in the packument and 404 attestations when absent`, async () => {
     const own = await startRegistry();
     try {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 
-import {armInstallGate, SUPPORTED_YARN} from '../../sources/yarn/installGate';
+import {SUPPORTED_YARN} from '../../sources/yarn/hostYarn';
+import {armInstallGate} from '../../sources/yarn/installGate';
 
 // The gate relies on Yarn internals. A Yarn without them (simulated here: the only case the real
 // committed Yarn cannot show) must make the install fail, not silently skip verification.

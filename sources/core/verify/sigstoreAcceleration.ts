@@ -2,6 +2,8 @@ import type {KeyObject} from 'node:crypto';
 
 import {crypto, X509Certificate} from '@sigstore/core';
 
+import {readElement} from './certificateEncoding';
+
 /**
  * sigstore-js re-encodes certificates to DER for every comparison and re-verifies the same CA
  * signatures for every bundle: with trust loaded once, that was 70% of the time spent verifying a
@@ -94,25 +96,6 @@ export function installSigstoreAcceleration(): void {
  * Throws on anything that is not definite-length DER, which then fails verification.
  */
 function firstElement(der: Buffer): Buffer {
-  const outer = header(der, 0);
-  const inner = header(der, outer.contentStart);
-  return der.subarray(outer.contentStart, inner.contentStart + inner.length);
-}
-
-function header(der: Buffer, offset: number): {contentStart: number, length: number} {
-  const first = der[offset + 1];
-  if (der[offset] === undefined || first === undefined)
-    throw new Error(`truncated DER`);
-  if (first < 0x80)
-    return {contentStart: offset + 2, length: first};
-
-  const count = first & 0x7f;
-  if (count === 0 || count > 4)
-    throw new Error(`unsupported DER length`);
-  let length = 0;
-  for (let i = 0; i < count; i++)
-    length = length * 256 + der[offset + 2 + i]!;
-  if (offset + 2 + count + length > der.length)
-    throw new Error(`truncated DER`);
-  return {contentStart: offset + 2 + count, length};
+  const inner = readElement(der, readElement(der, 0).contentStart);
+  return der.subarray(inner.start, inner.end);
 }

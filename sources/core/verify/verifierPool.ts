@@ -10,27 +10,35 @@ import type {WorkerReply, WorkerRequest} from './verifierPool.types';
 
 export type PoolInput = {package: PackageRef, attestations: Uint8Array, tarballSha512: string};
 
+type Waiter = {resolve: (value: VerifiedProvenance) => void, reject: (error: Error) => void};
+
+/** One worker and the requests it has not answered yet. */
+type Slot = {worker: Worker, pending: Map<number, Waiter>};
+
 /**
  * Verification on worker threads, round-robin. Started on first use (a warm install, whose
- * evidence is all remembered, never starts one) and unref'd, so that it never keeps Yarn alive.
+ * evidence is all remembered, never starts one) and unref'd while idle, so that it never keeps Yarn
+ * alive. A worker that dies (an uncaught exception, `process.exit`, running out of memory) fails the
+ * requests it held with VERIFIER_FAILED, and its slot starts a fresh worker on the next request:
+ * nothing waits on a thread that will never answer.
  */
 export class VerifierPool {
-  private workers: Array<Worker> | null = null;
+  private slots: Array<Slot | undefined> = [];
   private next = 0;
   private sequence = 0;
-  private readonly pending = new Map<number, {resolve: (value: VerifiedProvenance) => void, reject: (error: Error) => void}>();
 
   constructor(private readonly source: string, private readonly trust: TrustFiles, private readonly size = defaultSize()) {}
 
   verify(input: PoolInput): Promise<VerifiedProvenance> {
-    const workers = this.start();
+    const index = this.next++ % this.size;
+    const slot = this.slots[index] ??= this.spawn(index);
     const id = ++this.sequence;
-    const worker = workers[this.next++ % workers.length]!;
     return new Promise((resolve, reject) => {
-      if (this.pending.size === 0)
-        workers.forEach(idle => idle.ref());
-      this.pending.set(id, {resolve, reject});
-      worker.postMessage({id, ...input} satisfies WorkerRequest);
+      // Something in flight: keep the process alive until the worker answers or dies.
+      if (slot.pending.size === 0)
+        slot.worker.ref();
+      slot.pending.set(id, {resolve, reject});
+      slot.worker.postMessage({id, ...input} satisfies WorkerRequest);
     });
   }
 
@@ -41,32 +49,31 @@ export class VerifierPool {
     return this.verify({package: pkg, attestations, tarballSha512});
   };
 
+  /** Stops every worker; requests still pending fail with VERIFIER_FAILED. */
   async close(): Promise<void> {
-    const workers = this.workers ?? [];
-    this.workers = null;
-    await Promise.all(workers.map(worker => worker.terminate()));
+    const slots = this.slots.filter(slot => slot !== undefined);
+    this.slots = [];
+    await Promise.all(slots.map(slot => slot.worker.terminate()));
   }
 
-  private start(): Array<Worker> {
-    if (this.workers !== null)
-      return this.workers;
-
-    this.workers = Array.from({length: this.size}, () => {
-      const worker = new Worker(this.source, {eval: true, workerData: this.trust});
-      worker.unref();
-      worker.on(`message`, (reply: WorkerReply) => this.settle(reply));
-      worker.on(`error`, error => this.failAll(error));
-      return worker;
-    });
-    return this.workers;
+  private spawn(index: number): Slot {
+    const worker = new Worker(this.source, {eval: true, workerData: this.trust});
+    worker.unref();
+    const slot: Slot = {worker, pending: new Map()};
+    worker.on(`message`, (reply: WorkerReply) => this.settle(slot, reply));
+    // `error` (an uncaught exception, out of memory) is followed by `exit`; `process.exit` in the
+    // worker gives `exit` alone. Either way the worker is gone.
+    worker.on(`error`, error => this.retire(index, slot, `stopped: ${error.message}`, error));
+    worker.on(`exit`, code => this.retire(index, slot, `exited with code ${code}`));
+    return slot;
   }
 
-  private settle(reply: WorkerReply): void {
-    const waiter = this.pending.get(reply.id);
-    this.pending.delete(reply.id);
-    // Nothing in flight: let the process exit without waiting for idle workers.
-    if (this.pending.size === 0)
-      this.workers?.forEach(worker => worker.unref());
+  private settle(slot: Slot, reply: WorkerReply): void {
+    const waiter = slot.pending.get(reply.id);
+    slot.pending.delete(reply.id);
+    // Nothing in flight: let the process exit without waiting for an idle worker.
+    if (slot.pending.size === 0)
+      slot.worker.unref();
     if (waiter === undefined)
       return;
 
@@ -78,10 +85,13 @@ export class VerifierPool {
       waiter.reject(new ProvenanceError({code: reply.code, message: reply.message, mismatch: reply.mismatch}));
   }
 
-  private failAll(error: Error): void {
-    for (const waiter of this.pending.values())
-      waiter.reject(new ProvenanceError({code: `VERIFIER_FAILED`, message: `The verification worker stopped: ${error.message}`, cause: error}));
-    this.pending.clear();
+  /** The worker is gone: fail what it held, and free its slot for a fresh worker. */
+  private retire(index: number, slot: Slot, reason: string, cause?: Error): void {
+    if (this.slots[index] === slot)
+      this.slots[index] = undefined;
+    for (const waiter of slot.pending.values())
+      waiter.reject(new ProvenanceError({code: `VERIFIER_FAILED`, message: `The verification worker ${reason}; nothing was concluded`, cause}));
+    slot.pending.clear();
   }
 }
 

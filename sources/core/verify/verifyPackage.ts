@@ -1,11 +1,13 @@
 import {bundleFromJSON, isBundleWithPublicKey} from '@sigstore/bundle';
 import type {Bundle} from '@sigstore/bundle';
 import {toSignedEntity, Verifier} from '@sigstore/verify';
+import type {SignedEntity} from '@sigstore/verify';
 
 import {parseAttestations} from '../attestations/parseAttestations';
 import {mismatch, ProvenanceError} from '../errors';
 import type {AttestationEntry, AttestationSet, PackageRef, VerifiedProvenance} from '../provenance.types';
 import type {Trust} from '../trust/loadTrust';
+import {checkCertificateEncoding} from './certificateEncoding';
 import {readCertificateIdentity} from './certificateIdentity';
 import {checkClaimsAgreeWithCertificate} from './crossCheck';
 import {readProvenanceClaims} from './provenanceClaims';
@@ -81,9 +83,22 @@ function verifyEntry(verifier: Verifier, entry: AttestationEntry, kind: `provena
   if (isBundleWithPublicKey(bundle) !== (kind === `publish`))
     throw new ProvenanceError({code: `SIGNATURE_INVALID`, message: `The ${kind} attestation is signed with the wrong kind of key`});
 
-  // 3. Sigstore: signature, transparency-log entry (inclusion, body), certificate chain to Fulcio at
-  //    log time, SCT; or the registry key valid at log time.
-  const entity = toSignedEntity(bundle);
+  // 3. Its certificate and RFC 3161 timestamps parse as DER. sigstore-js parses them here, before any
+  //    check, and throws plain errors on bad DER: bytes an attacker chose, not a fault of the verifier.
+  //    The certificate's envelope, which its signature does not cover, must be exactly as issued.
+  let entity: SignedEntity;
+  try {
+    entity = toSignedEntity(bundle);
+    const certificate = leafCertificateDer(bundle);
+    if (certificate !== undefined)
+      checkCertificateEncoding(certificate);
+  } catch (cause) {
+    throw new ProvenanceError({code: `BUNDLE_MALFORMED`, message: `The ${kind} bundle's certificate or timestamp is not valid DER: ${(cause as Error).message}`, cause});
+  }
+
+  // 4. Sigstore: signature, transparency-log entry (inclusion, body), certificate chain to Fulcio at
+  //    log time, SCT; or the registry key valid at log time. Bad DER met in here (an SCT, a signature)
+  //    fails verification like any other forgery.
   try {
     verifier.verify(entity);
   } catch (cause) {
@@ -93,12 +108,12 @@ function verifyEntry(verifier: Verifier, entry: AttestationEntry, kind: `provena
 
   // --- From here on the payload is authentic. ---
 
-  // 4. It is an in-toto statement of the predicate type the registry listed it under.
+  // 5. It is an in-toto statement of the predicate type the registry listed it under.
   const statement = toStatement(bundle.content.dsseEnvelope.payload);
   if (statement.predicateType !== entry.predicateType)
     throw mismatch(`PREDICATE_TYPE_MISMATCH`, `The signed predicate type differs from the one the registry listed`, entry.predicateType, statement.predicateType);
 
-  // 5. It is about this package, this version and these tarball bytes.
+  // 6. It is about this package, this version and these tarball bytes.
   checkSubject(statement, pkg, tarballSha512);
 
   return {bundle, statement, entity};
@@ -109,6 +124,16 @@ function checkPublishPredicate(statement: Statement, pkg: PackageRef): void {
   if (predicate?.name !== pkg.name || predicate?.version !== pkg.version) {
     throw mismatch(`PUBLISH_PREDICATE_MISMATCH`, `The publish attestation names another package`,
       `${pkg.name}@${pkg.version}`, `${String(predicate?.name)}@${String(predicate?.version)}`);
+  }
+}
+
+/** The signing certificate as the bundle holds it (sigstore-js reads only the first of a chain). */
+function leafCertificateDer(bundle: Bundle): Buffer | undefined {
+  const material = bundle.verificationMaterial.content;
+  switch (material.$case) {
+    case `x509CertificateChain`: return material.x509CertificateChain.certificates[0]?.rawBytes;
+    case `certificate`: return material.certificate.rawBytes;
+    default: return undefined;
   }
 }
 

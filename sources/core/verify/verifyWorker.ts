@@ -15,6 +15,9 @@ import {createPackageVerifier} from './verifyPackage';
 
 const port = parentPort!;
 const ready = loadTrust(workerData as TrustFiles).then(createPackageVerifier);
+// Bad trust files are answered, with their code, to every request; they must not crash the thread
+// (an unhandled rejection would) before the first request arrives to await them.
+ready.catch(() => {});
 
 port.on(`message`, async (request: WorkerRequest) => {
   let reply: WorkerReply;

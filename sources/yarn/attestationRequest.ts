@@ -1,0 +1,98 @@
+import {subscribe, unsubscribe} from 'node:diagnostics_channel';
+import type {ClientRequest} from 'node:http';
+
+import type {Configuration, Locator} from '@yarnpkg/core';
+import {npmHttpUtils} from '@yarnpkg/plugin-npm';
+
+import {ProvenanceError} from '../core/errors';
+import type {PackageRef} from '../core/provenance.types';
+import {escapeName} from '../core/registry/registryUrls';
+import {registryOf, statusOf} from './yarnNetwork';
+
+/**
+ * How long one attestations request may take in all, in multiples of Yarn's `httpTimeout`. That
+ * setting bounds only idle time: an answer that drips one byte at a time never ends under it, and
+ * would hold the install forever. Twice the idle bound leaves an honest but slow registry room (a
+ * stall and a retry); past it the package is unverifiable (NETWORK_UNVERIFIABLE), never a verdict.
+ * With Yarn's default `httpTimeout` of 60 s, that is two minutes.
+ */
+export const DEADLINE_IN_HTTP_TIMEOUTS = 2;
+
+/** The registry's attestations answer as bytes, or null when the package has none (404). */
+export async function fetchAttestationsWithYarn(locator: Locator, pkg: PackageRef, configuration: Configuration): Promise<Buffer | null> {
+  // Yarn's enableOfflineMode is not enforced by its HTTP layer: honour it here.
+  if (configuration.get(`enableOfflineMode`))
+    throw new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Offline mode is on and these attestations were never verified on this machine`});
+
+  const path = `/-/npm/v1/attestations/${escapeName(pkg.name)}@${encodeURIComponent(pkg.version)}`;
+  const deadlineMs = DEADLINE_IN_HTTP_TIMEOUTS * Number(configuration.get(`httpTimeout`));
+  try {
+    return await withDeadline(path, deadlineMs, async () => await npmHttpUtils.get(path, {
+      configuration,
+      ident: locator,
+      jsonResponse: false,
+    }) as Buffer);
+  } catch (error) {
+    if (error instanceof DeadlinePassed) {
+      throw new ProvenanceError({
+        code: `NETWORK_UNVERIFIABLE`,
+        message: `The attestations of ${pkg.name}@${pkg.version} from ${registryOf(locator, configuration)} did not arrive within ${deadlineMs / 1000} s (${DEADLINE_IN_HTTP_TIMEOUTS} x httpTimeout); nothing could be verified`,
+      });
+    }
+    if (statusOf(error) === 404)
+      return null;
+    throw new ProvenanceError({
+      code: `NETWORK_UNVERIFIABLE`,
+      message: `Could not read the attestations of ${pkg.name}@${pkg.version} from ${registryOf(locator, configuration)}: ${(error as Error).message}`,
+      cause: error,
+    });
+  }
+}
+
+class DeadlinePassed extends Error {}
+
+const REQUEST_START = `http.client.request.start`;
+
+/**
+ * Runs one GET through Yarn's HTTP stack under an overall deadline. That stack cannot cancel a
+ * request, and a response left dripping would keep Yarn's process alive after the install ended. So
+ * the HTTP requests sent for `path` while this runs are watched on Node's diagnostics channel, and
+ * destroyed when the deadline passes (any retry started after that, at once).
+ */
+async function withDeadline<T>(path: string, deadlineMs: number, run: () => Promise<T>): Promise<T> {
+  const requests = new Set<ClientRequest>();
+  let passed = false;
+  const watch = (message: unknown) => {
+    const request = (message as {request: ClientRequest}).request;
+    // `path` is the request's path on the registry, or the end of the full URL sent to a proxy.
+    if (!request.path.endsWith(path))
+      return;
+    if (passed)
+      request.destroy();
+    else
+      requests.add(request);
+  };
+  subscribe(REQUEST_START, watch);
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      passed = true;
+      for (const request of requests)
+        request.destroy();
+      reject(new DeadlinePassed());
+    }, deadlineMs);
+  });
+
+  const running = run();
+  const stopWatching = () => {
+    unsubscribe(REQUEST_START, watch);
+  };
+  // Watch until Yarn's request has settled, so that a retry after the deadline is destroyed too.
+  running.then(stopWatching, stopWatching);
+  try {
+    return await Promise.race([running, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
