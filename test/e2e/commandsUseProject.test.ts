@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {rmSync, writeFileSync} from 'node:fs';
+import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -8,6 +8,7 @@ import {createTestAuthority} from '../authority';
 import {startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
 import {ScratchProject} from './scratchProject';
+import {expectNoCrash, messages} from './output';
 import type {RunResult} from './scratchProject';
 
 // The commands beside the gate must judge by the same project: its policy, its trust settings, its
@@ -18,47 +19,31 @@ let base: ScratchProject;
 let installed: ScratchProject;
 /** package.json lists sigstore@2.3.1, the policy pins it to another repository, and nothing is installed yet. */
 let blocked: ScratchProject;
-const made: Array<string> = [];
 
 const SIGSTORE_POLICY = `version: 1\nrules:\n  - packages: [sigstore]\n    source: github.com/sigstore/sigstore-js\n`;
 const OTHER_REPO_POLICY = `version: 1\nrules:\n  - packages: [sigstore]\n    source: github.com/attacker/sigstore-js\n`;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  base = track(new ScratchProject(registry.url));
+  base = new ScratchProject(registry.url);
   await base.importPlugin();
 
-  installed = track(base.cloneTo(registry.url));
+  installed = base.cloneTo(registry.url);
   installed.policy(SIGSTORE_POLICY);
   const install = await installed.yarn(`add`, `sigstore@2.3.1`);
   if (install.code !== 0)
     throw new Error(install.output);
 
-  blocked = track(base.cloneTo(registry.url));
+  blocked = base.cloneTo(registry.url);
   blocked.policy(OTHER_REPO_POLICY);
   const manifest = {name: `scratch`, private: true, dependencies: {sigstore: `2.3.1`}};
   writeFileSync(join(blocked.dir, `package.json`), `${JSON.stringify(manifest, null, 2)}\n`);
 });
 afterAll(async () => {
   await registry.close();
-  for (const dir of made)
-    rmSync(dir, {recursive: true, force: true});
 });
 
-function track(scratch: ScratchProject): ScratchProject {
-  made.push(scratch.dir);
-  return scratch;
-}
 
-/** Yarn's report lines carry `➤ YN0000: ` and section bars before the message. */
-function messages(result: RunResult): Array<string> {
-  return result.output.split(`\n`).map(line => line.replace(/^➤ YN\d{4}: [│┌└·\s]*/, ``).trimEnd());
-}
-
-function expectNoCrash(result: RunResult): void {
-  expect(result.output).not.toMatch(/^ {4}at /m);
-  expect(result.output).not.toContain(`Internal Error`);
-}
 
 /** The one JSON object `verify --json` prints. */
 function verifyRecord(result: RunResult): {status: string, code: string | null, sourceRepo?: string | null} {
@@ -118,7 +103,7 @@ describe(`yarn provenance verify inside a project`, () => {
     // Same files, so the same deterministic tarball: now with attestations only this authority signed.
     registry.add({...pkg, attestations: await authority.mint({pkg, tarballSha512, identity})});
 
-    const scratch = track(base.cloneTo(registry.url));
+    const scratch = base.cloneTo(registry.url);
     const {trustedRootPath, registryKeysPath} = authority.writeTrustFiles(join(scratch.dir, `trust`));
     scratch.writeRc(registry.url, {
       provenanceTrustedRootPath: trustedRootPath,
@@ -133,7 +118,7 @@ describe(`yarn provenance verify inside a project`, () => {
 
   it(`uses the package's scoped registry (npmScopes)`, async () => {
     // The default registry is a closed port: only the scope's registry can answer.
-    const scratch = track(base.cloneTo(`http://127.0.0.1:1`, {npmScopes: {laurentsimon: {npmRegistryServer: registry.url}}}));
+    const scratch = base.cloneTo(`http://127.0.0.1:1`, {npmScopes: {laurentsimon: {npmRegistryServer: registry.url}}});
     const name = `@laurentsimon/provenance-npm-test`;
     scratch.policy(`version: 1\nrules:\n  - packages: ["${name}"]\n    source: github.com/laurentsimon/provenance-npm-test\n`);
     const result = await scratch.yarn(`provenance`, `verify`, `--package`, `${name}@1.0.3`, `--json`);
@@ -145,7 +130,7 @@ describe(`yarn provenance verify inside a project`, () => {
 
 describe(`yarn provenance audit with a trust file that does not exist`, () => {
   it(`exits 2 with the code and the setting, no stack trace`, async () => {
-    const scratch = track(installed.cloneTo(registry.url, {provenanceTrustedRootPath: `missing-root.json`}));
+    const scratch = installed.cloneTo(registry.url, {provenanceTrustedRootPath: `missing-root.json`});
     const result = await scratch.yarn(`provenance`, `audit`);
     expect(result.code, result.output).toBe(2);
     expect(result.output).toContain(`SETTING_INVALID`);
@@ -154,7 +139,7 @@ describe(`yarn provenance audit with a trust file that does not exist`, () => {
   });
 
   it(`writes no partial SARIF document to stdout`, async () => {
-    const scratch = track(installed.cloneTo(registry.url, {provenanceTrustedRootPath: `missing-root.json`}));
+    const scratch = installed.cloneTo(registry.url, {provenanceTrustedRootPath: `missing-root.json`});
     const result = await scratch.yarn(`provenance`, `audit`, `--sarif`);
     expect(result.code, result.output).toBe(2);
     expect(result.stdout).toBe(``);
@@ -165,7 +150,7 @@ describe(`yarn provenance audit with a trust file that does not exist`, () => {
 
 describe(`yarn dlx inside a project with a policy`, () => {
   it(`applies the project's policy: a package it forbids is blocked with its code, and none of its code runs`, async () => {
-    const scratch = track(base.cloneTo(registry.url, {enableScripts: true}));
+    const scratch = base.cloneTo(registry.url, {enableScripts: true});
     scratch.policy(`version: 1\ndefault:\n  require: provenance\n`);
     const marker = join(scratch.dir, `DLX_RAN`);
     // The test registry serves no `bin` in its manifests, so the package's own code that dlx would run

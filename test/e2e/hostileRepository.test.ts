@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -9,13 +9,13 @@ import {loadFixture} from '../helpers/fixtures';
 import {startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
 import {ScratchProject} from './scratchProject';
+import {expectNoCrash, snapshot} from './output';
 import type {RunResult} from './scratchProject';
 
 // A pull request is all an attacker needs to change a repository's committed cache, lockfile and
 // .yarnrc.yml. None of these may make the gate pass a package that was not made from the attested
 // tarball (issue 7, "Packages that get in unchecked", items 4 and 5).
 let registry: TestRegistry;
-const made: Array<string> = [];
 
 /** sigstore@2.3.1 installed under a matching policy: cache, lockfile and install state are genuine. */
 let genuine: ScratchProject;
@@ -30,16 +30,16 @@ const GENUINE_TARBALL_SHA512 = loadFixture(`sigstore@2.3.1`).tarballSha512;
 
 beforeAll(async () => {
   registry = await startRegistry();
-  const base = track(new ScratchProject(registry.url));
+  const base = new ScratchProject(registry.url);
   await base.importPlugin();
 
-  genuine = track(base.cloneTo(registry.url));
+  genuine = base.cloneTo(registry.url);
   genuine.policy(SIGSTORE_POLICY);
   const install = await genuine.yarn(`add`, `sigstore@2.3.1`);
   if (install.code !== 0)
     throw new Error(install.output);
 
-  forged = track(base.cloneTo(registry.url));
+  forged = base.cloneTo(registry.url);
   forged.policy(`version: 1\ndefault:\n  mode: off\n`);
   registry.fault(`sigstore@2.3.1`, {kind: `tarball-from`, fixture: `sigstore@2.1.0`});
   try {
@@ -53,14 +53,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await registry.close();
-  for (const dir of made)
-    rmSync(dir, {recursive: true, force: true});
 });
-
-function track(scratch: ScratchProject): ScratchProject {
-  made.push(scratch.dir);
-  return scratch;
-}
 
 /** The project cache's zip of sigstore@2.3.1 (its name carries the start of its checksum). */
 function cachedZip(scratch: ScratchProject): string {
@@ -76,14 +69,7 @@ function lockfileChecksum(scratch: ScratchProject): string {
   return checksum!;
 }
 
-function snapshot(scratch: ScratchProject) {
-  return {manifest: scratch.read(`package.json`), lockfile: scratch.read(`yarn.lock`)};
-}
 
-function expectNoCrash(result: RunResult): void {
-  expect(result.output).not.toMatch(/^ {4}at /m);
-  expect(result.output).not.toContain(`Internal Error`);
-}
 
 /** A fresh clone's blocked install: the forged zip's code never reaches node_modules. */
 function expectBlockedByBinding(result: RunResult, scratch: ScratchProject, before: ReturnType<typeof snapshot>): void {
@@ -113,7 +99,7 @@ describe(`checksumBehavior: ignore and a committed cache zip replaced in place`,
   });
 
   it(`blocks with CACHE_BINDING_MISMATCH on a fresh clone with --immutable`, async () => {
-    const fresh = track(genuine.cloneTo(registry.url, {checksumBehavior: `ignore`}));
+    const fresh = genuine.cloneTo(registry.url, {checksumBehavior: `ignore`});
     const before = snapshot(fresh);
     const result = await fresh.yarn(`install`, `--immutable`);
     expectBlockedByBinding(result, fresh, before);
@@ -126,7 +112,7 @@ describe(`globalFolder pointed at a folder committed in the repository, holding 
    * these store files under today's names (see sources/core/cache/localStore.ts on main).
    */
   function cloneWithCommittedStore(files: (clone: ScratchProject) => Record<string, unknown>) {
-    const clone = track(forged.cloneTo(registry.url));
+    const clone = forged.cloneTo(registry.url);
     const globalFolder = join(clone.dir, `.yarn/global`);
     const store = join(globalFolder, `provenance`);
     mkdirSync(store, {recursive: true});

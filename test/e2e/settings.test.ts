@@ -1,4 +1,4 @@
-import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -7,6 +7,7 @@ import {FIXTURES_ROOT} from '../helpers/fixtures';
 import {startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
 import {ScratchProject} from './scratchProject';
+import {expectNoCrash, messages, snapshot} from './output';
 import type {RunResult} from './scratchProject';
 
 // Settings are the other way to talk the gate out of enforcing (issue 7, "Settings that quietly disable
@@ -14,7 +15,6 @@ import type {RunResult} from './scratchProject';
 // came from, and a setting that turns the gate off or weakens it must say so on every install.
 let registry: TestRegistry;
 let base: ScratchProject;
-const made: Array<string> = [];
 
 /** A rule that only warns when sigstore comes from another repository: a typo must not make it the rule. */
 const WARN_ON_OTHER_REPO = `version: 1
@@ -28,45 +28,27 @@ const SIGSTORE_POLICY = `version: 1\nrules:\n  - packages: [sigstore]\n    sourc
 
 beforeAll(async () => {
   registry = await startRegistry();
-  base = track(new ScratchProject(registry.url));
+  base = new ScratchProject(registry.url);
   await base.importPlugin();
 });
 afterAll(async () => {
   await registry.close();
-  for (const dir of made)
-    rmSync(dir, {recursive: true, force: true});
 });
-
-function track(scratch: ScratchProject): ScratchProject {
-  made.push(scratch.dir);
-  return scratch;
-}
 
 /** A project with the plugin imported (copied from `base`, no yarn run), this policy and these settings. */
 function project(policy: string | null, settings: Record<string, unknown> = {}): ScratchProject {
-  const scratch = track(base.cloneTo(registry.url, settings));
+  const scratch = base.cloneTo(registry.url, settings);
   if (policy !== null)
     scratch.policy(policy);
   return scratch;
 }
 
-function snapshot(scratch: ScratchProject) {
-  return {manifest: scratch.read(`package.json`), lockfile: scratch.read(`yarn.lock`)};
-}
 
-/** Yarn's report lines carry `➤ YN0000: ` and section bars before the message. */
-function messages(result: RunResult): Array<string> {
-  return result.output.split(`\n`).map(line => line.replace(/^➤ YN\d{4}: [│┌└·\s]*/, ``));
-}
 
 function gateLines(result: RunResult): Array<string> {
   return messages(result).filter(line => /^Provenance gate (OFF|weakened)\b/.test(line));
 }
 
-function expectNoStackTrace(result: RunResult): void {
-  expect(result.output).not.toMatch(/^ {4}at /m);
-  expect(result.output).not.toContain(`Internal Error`);
-}
 
 describe(`a setting with a value it cannot take stops the install`, () => {
   type Case = {title: string, settings: Record<string, unknown>, folder?: string};
@@ -95,7 +77,7 @@ describe(`a setting with a value it cannot take stops the install`, () => {
     const named = messages(result).filter(line => [`SETTING_INVALID`, setting, rcPath].every(part => line.includes(part)));
     expect(named, result.output).not.toEqual([]);
     expect(result.output).not.toContain(`EISDIR`);
-    expectNoStackTrace(result);
+    expectNoCrash(result);
     expect(snapshot(scratch)).toEqual(before);
     expect(scratch.exists(`node_modules/sigstore`)).toBe(false);
   });
