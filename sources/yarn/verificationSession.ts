@@ -15,6 +15,7 @@ import type {VerifierPool} from '../core/verify/verifierPool';
 import type {NpmPackage} from './npmPackages';
 import type {ProvenanceSettings} from './settings';
 import {downloadedDigest} from './tarballTap';
+import {openYarnTrust} from './trustRefresh';
 import {createWorkerPool} from './workerVerifier';
 import {bindCachedPackage, fetchAttestationsWithYarn, registryOf, tarballUrlOf} from './yarnNetwork';
 
@@ -48,7 +49,7 @@ export class VerificationSession {
   }
 
   static async create(project: Project, settings: ProvenanceSettings, policy: Policy, store: LocalStore, options: SessionOptions): Promise<VerificationSession> {
-    const files = {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath};
+    const files = (await openYarnTrust(project.configuration, settings)).choice.files;
     // Only the digest here: the trust material itself is built on the workers, when needed.
     const digest = trustDigest(await readTrustTexts(files));
     return new VerificationSession(project.configuration, policy, digest, createWorkerPool(files), store, settings.concurrency, options);

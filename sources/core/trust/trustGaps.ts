@@ -29,7 +29,7 @@ export async function findTrustGaps(attestations: unknown, texts: TrustTargets):
   const ctlogs = new Set((root.ctlogs ?? []).map(log => normalize(log?.logId?.keyId)));
   const authorities = new Set((root.certificateAuthorities ?? [])
     .flatMap(ca => ca?.certChain?.certificates ?? [])
-    .map(cert => typeof cert?.rawBytes === `string` ? parse(cert.rawBytes)?.subject.toString(`hex`) : undefined));
+    .flatMap(cert => typeof cert?.rawBytes === `string` ? authorityIds(parse(cert.rawBytes)) : []));
 
   const gaps = new Set<string>();
   for (const {verificationMaterial: material} of bundles) {
@@ -47,7 +47,7 @@ export async function findTrustGaps(attestations: unknown, texts: TrustTargets):
     const leaf = typeof leafDer === `string` ? parse(leafDer) : undefined;
     if (leaf === undefined)
       continue;
-    if (!authorities.has(leaf.issuer.toString(`hex`)))
+    if (!authorities.has(issuerId(leaf)))
       gaps.add(`the certificate authority that issued the signing certificate`);
     for (const sct of safely(() => leaf.extSCT?.signedCertificateTimestamps) ?? []) {
       if (!ctlogs.has(sct.logID.toString(`hex`)))
@@ -73,6 +73,20 @@ type TrustedRootJson = {
   ctlogs?: Array<LogJson>;
   certificateAuthorities?: Array<{certChain?: {certificates?: Array<{rawBytes?: unknown}>}} | null>;
 };
+
+type Certificate = ReturnType<typeof import('@sigstore/core').X509Certificate.parse>;
+
+// A rotated Fulcio intermediate keeps its name and changes its key: issuers are matched by key id
+// (the leaf's AuthorityKeyIdentifier against a CA's SubjectKeyIdentifier), by name only without one.
+function authorityIds(cert: Certificate | undefined): Array<string> {
+  const keyId = safely(() => cert?.extSubjectKeyID?.keyIdentifier);
+  return cert === undefined ? [] : [`name:${cert.subject.toString(`hex`)}`, ...keyId === undefined ? [] : [`key:${keyId.toString(`hex`)}`]];
+}
+
+function issuerId(leaf: Certificate): string {
+  const keyId = safely(() => leaf.extAuthorityKeyID?.keyIdentifier);
+  return keyId === undefined ? `name:${leaf.issuer.toString(`hex`)}` : `key:${keyId.toString(`hex`)}`;
+}
 
 /** The bundles of an attestations answer (`{attestations: [{bundle}]}`), or a bundle on its own. */
 function bundlesOf(json: unknown): Array<BundleJson> {
