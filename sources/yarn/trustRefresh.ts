@@ -33,7 +33,8 @@ export function trustCacheFolder(): string {
  * `choice.notes` holds the one line to show when the copy in use is not fresh; `refreshAfterRotation`
  * serves verifyWithTrustRecovery (sources/core/trust/recoverTrust.ts).
  */
-export async function openYarnTrust(configuration: Configuration, files: TrustFiles, {folder = trustCacheFolder(), repository}: {folder?: string, repository?: TufRepository} = {}): Promise<MachineTrust> {
+export async function openYarnTrust(configuration: Configuration, files: TrustFiles, options: {folder?: string, repository?: TufRepository} = {}): Promise<MachineTrust> {
+  const {folder = trustCacheFolder(), repository} = options;
   return MachineTrust.open({
     folder,
     fetcher: yarnFetcher(configuration),

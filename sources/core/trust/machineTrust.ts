@@ -116,19 +116,23 @@ export class MachineTrust {
     if (cached !== null && at.getTime() - cached.fetchedAt.getTime() < maxAgeMs)
       return fromCache(cached, `cached`, []);
 
-    const fallback = (note: string) => cached === null ? {files: {}, source: `embedded` as const, notes: [note]} : fromCache(cached, `cached`, [note]);
+    // From here on a refresh is due; whatever stops it, the copy at hand is used with one note.
     const held = cached === null ? `the copy embedded in this build` : `the copy fetched on ${cached.fetchedAt.toISOString()}`;
+    const fallback = (why: string): TrustChoice => {
+      const note = `Sigstore trust material not refreshed (${why}): using ${held}`;
+      return cached === null ? {files: {}, source: `embedded`, notes: [note]} : fromCache(cached, `cached`, [note]);
+    };
     if (offline)
-      return fallback(`Sigstore trust material not refreshed (offline): using ${held}`);
+      return fallback(`offline`);
 
     const failure = await readRefreshFailure(folder, at);
-    if (failure !== null && at.getTime() - failure.at.getTime() < retryAfterMs)
-      return fallback(`Sigstore trust material not refreshed: the attempt at ${failure.at.toISOString()} failed (${failure.reason}); using ${held} until ${new Date(failure.at.getTime() + retryAfterMs).toISOString()}`);
+    if (failure !== null && at.getTime() - failure.at.getTime() < retryAfterMs) {
+      const retryAt = new Date(failure.at.getTime() + retryAfterMs).toISOString();
+      return fallback(`the attempt at ${failure.at.toISOString()} failed: ${failure.reason}; next attempt after ${retryAt}`);
+    }
 
     const refreshed = await this.refresh();
-    return `failure` in refreshed
-      ? fallback(`Could not refresh the Sigstore trust material from ${this.options.repository.mirror} (${refreshed.failure}); using ${held}`)
-      : refreshed;
+    return `failure` in refreshed ? fallback(`${this.options.repository.mirror}: ${refreshed.failure}`) : refreshed;
   }
 
   /** One TUF update within the deadline, remembered on success and on failure. */

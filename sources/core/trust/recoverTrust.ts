@@ -57,10 +57,16 @@ async function gapsBehind(error: unknown, attestations: unknown, files: TrustFil
 }
 
 function staleTrust(cause: unknown, gaps: Array<string>, choice: TrustChoice, why: string): ProvenanceError {
-  const held = choice.source === `custom` ? `the configured trust files` : choice.source === `embedded` ? `the trust material embedded in this build` : `the trust material fetched on ${choice.fetchedAt?.toISOString()}`;
+  const held = {
+    custom: `the configured trust files`,
+    embedded: `the trust material embedded in this build`,
+    cached: `the trust material fetched on ${choice.fetchedAt?.toISOString()}`,
+    refreshed: `the trust material fetched on ${choice.fetchedAt?.toISOString()}`,
+  }[choice.source];
   return new ProvenanceError({
     code: `TRUST_STALE`,
-    message: `The signature does not verify, and the attestations name ${gaps.join(`, `)}, which ${held} does not list: the trust material may be stale, and ${why} (${(cause as Error).message})`,
+    message: `The signature does not verify, and the attestations name ${gaps.join(`, `)}, which ${held} does not list: `
+      + `the trust material may be stale, and ${why} (${(cause as Error).message})`,
     cause,
   });
 }

@@ -70,7 +70,8 @@ export async function writeCachedTrust(folder: string, texts: TrustTargets, fetc
 
   await writeAtomically(trustedRootPath, texts.trustedRoot);
   await writeAtomically(registryKeysPath, texts.registryKeys);
-  await writeAtomically(join(dir, `current.json`), JSON.stringify({version: 1, fetchedAt: fetchedAt.toISOString(), trustedRoot: rootDigest, registryKeys: keysDigest}));
+  const current = {version: 1, fetchedAt: fetchedAt.toISOString(), trustedRoot: rootDigest, registryKeys: keysDigest};
+  await writeAtomically(join(dir, `current.json`), JSON.stringify(current));
   return {trustedRootPath, registryKeysPath, fetchedAt, texts};
 }
 

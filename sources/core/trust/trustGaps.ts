@@ -95,7 +95,9 @@ function bundlesOf(json: unknown): Array<BundleJson> {
     return [answer as BundleJson];
   if (!Array.isArray(answer?.attestations))
     return [];
-  return answer.attestations.map(entry => (entry as {bundle?: BundleJson} | null)?.bundle).filter((bundle): bundle is BundleJson => typeof bundle === `object` && bundle !== null);
+  return answer.attestations
+    .map(entry => (entry as {bundle?: BundleJson} | null)?.bundle)
+    .filter((bundle): bundle is BundleJson => typeof bundle === `object` && bundle !== null);
 }
 
 /**
@@ -106,7 +108,9 @@ function registryKeyIds(json: unknown): Array<string> {
   const keys = (json as {keys?: unknown} | null)?.keys;
   if (!Array.isArray(keys))
     return [];
-  return keys.map(key => key as {keyId?: unknown, keyUsage?: unknown, keyid?: unknown} | null).map(key => key?.keyUsage === ATTESTATION_KEY_USAGE ? key.keyId : key?.keyid)
+  return keys
+    .map(key => key as {keyId?: unknown, keyUsage?: unknown, keyid?: unknown} | null)
+    .map(key => key?.keyUsage === ATTESTATION_KEY_USAGE ? key.keyId : key?.keyid)
     .filter((id): id is string => typeof id === `string`);
 }
 

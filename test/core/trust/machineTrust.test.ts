@@ -18,7 +18,7 @@ afterAll(() => rmSync(work, {recursive: true, force: true}));
 /** Trust texts of the right shape, told apart by `generation`. */
 function content(generation: number): TrustContent {
   return {
-    trustedRoot: JSON.stringify({mediaType: `application/vnd.dev.sigstore.trustedroot+json;version=0.1`, tlogs: [{generation}], certificateAuthorities: [{}], ctlogs: [{}]}),
+    trustedRoot: JSON.stringify({tlogs: [{generation}], certificateAuthorities: [{}], ctlogs: [{}]}),
     registryKeys: JSON.stringify({keys: [{keyId: `SHA256:key-${generation}`, keyUsage: `npm:attestations`}]}),
   };
 }

@@ -52,10 +52,12 @@ function staleTrust(part: Part): TrustContent {
 
 const freshTrust = (): TrustContent => ({trustedRoot: JSON.stringify(current.trustedRoot), registryKeys: JSON.stringify(current.registryKeys)});
 
-async function verifyWith(files: TrustFiles) {
-  const verifier = createPackageVerifier(await loadTrust(files));
-  return verifier.verify({package: pkg, attestations: toAttestationSet(answer), tarballSha512: sha512});
+/** The production verifier with the given trust, on these attestations and tarball digest. */
+function verifierOf(attestations: AttestationsAnswer, tarballSha512 = sha512) {
+  return async (files: TrustFiles) => createPackageVerifier(await loadTrust(files)).verify({package: pkg, attestations: toAttestationSet(attestations), tarballSha512});
 }
+
+const verifyWith = (files: TrustFiles) => verifierOf(answer)(files);
 
 let repository: TestTufRepository;
 let trust: MachineTrust;
@@ -116,15 +118,15 @@ describe(`verifyWithTrustRecovery`, () => {
     sig[sig.length - 1]! ^= 1;
     envelope.signatures[0]!.sig = sig.toString(`base64`);
 
-    const verifyForged = async (files: TrustFiles) => createPackageVerifier(await loadTrust(files)).verify({package: pkg, attestations: toAttestationSet(forged), tarballSha512: sha512});
-    expect(await rejectionCode(() => verifyWithTrustRecovery({trust, attestations: forged, verify: verifyForged}))).toBe(`SIGNATURE_INVALID`);
+    const recovery = verifyWithTrustRecovery({trust, attestations: forged, verify: verifierOf(forged)});
+    expect(await rejectionCode(() => recovery)).toBe(`SIGNATURE_INVALID`);
     expect(repository.requests).toEqual([]);
   });
 
   it(`passes other failures through untouched, without a refresh`, async () => {
     await openTrust(freshTrust());
-    const verifyOtherTarball = async (files: TrustFiles) => createPackageVerifier(await loadTrust(files)).verify({package: pkg, attestations: toAttestationSet(answer), tarballSha512: `0`.repeat(128)});
-    expect(await rejectionCode(() => verifyWithTrustRecovery({trust, attestations: answer, verify: verifyOtherTarball}))).toBe(`SUBJECT_DIGEST_MISMATCH`);
+    const recovery = verifyWithTrustRecovery({trust, attestations: answer, verify: verifierOf(answer, `0`.repeat(128))});
+    expect(await rejectionCode(() => recovery)).toBe(`SUBJECT_DIGEST_MISMATCH`);
     expect(repository.requests).toEqual([]);
   });
 });

@@ -42,10 +42,18 @@ type BundleJson = {
 /** Logs the provenance to the Rekor v2 log instead, and has its signature timestamped. */
 async function toRekorV2(entry: {bundle: unknown}) {
   const bundle = entry.bundle as BundleJson;
-  const envelope = bundle.dsseEnvelope;
-  const signature = Buffer.from(envelope.signatures[0]!.sig, `base64`);
-  bundle.verificationMaterial.tlogEntries = [log.entryFor({payloadType: envelope.payloadType, payload: Buffer.from(envelope.payload, `base64`), signature}, Buffer.from(bundle.verificationMaterial.certificate.rawBytes, `base64`))];
+  const {payloadType, payload, signature} = envelopeOf(bundle);
+  bundle.verificationMaterial.tlogEntries = [log.entryFor({payloadType, payload, signature}, certificateOf(bundle))];
   bundle.verificationMaterial.timestampVerificationData = {rfc3161Timestamps: [await tsa.timestamp(signature)]};
+}
+
+function envelopeOf(bundle: BundleJson) {
+  const envelope = bundle.dsseEnvelope;
+  return {payloadType: envelope.payloadType, payload: Buffer.from(envelope.payload, `base64`), signature: Buffer.from(envelope.signatures[0]!.sig, `base64`)};
+}
+
+function certificateOf(bundle: BundleJson): Buffer {
+  return Buffer.from(bundle.verificationMaterial.certificate.rawBytes, `base64`);
 }
 
 function verify(attestations: AttestationsAnswer, {withTimestampAuthority = true} = {}) {
@@ -76,9 +84,8 @@ describe(`a provenance logged to Rekor v2`, () => {
   it(`is SIGNATURE_INVALID when the logged digest is not the one of the signed PAE`, async () => {
     const tampered = structuredClone(answer);
     const provenance = tampered.attestations.find(entry => entry.predicateType.startsWith(`https://slsa.dev/provenance/`))!.bundle as BundleJson;
-    const envelope = provenance.dsseEnvelope;
     // Properly logged and checkpointed, but over the PAE of another payload type than the envelope states.
-    provenance.verificationMaterial.tlogEntries = [log.entryFor({payloadType: ``, payload: Buffer.from(envelope.payload, `base64`), signature: Buffer.from(envelope.signatures[0]!.sig, `base64`)}, Buffer.from(provenance.verificationMaterial.certificate.rawBytes, `base64`))];
+    provenance.verificationMaterial.tlogEntries = [log.entryFor({...envelopeOf(provenance), payloadType: ``}, certificateOf(provenance))];
     expect(await rejectionCode(() => verify(tampered))).toBe(`SIGNATURE_INVALID`);
   });
 });
