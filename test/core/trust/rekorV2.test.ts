@@ -25,7 +25,8 @@ let answer: AttestationsAnswer;
 
 beforeAll(async () => {
   // The timestamp authority's certificates start now; the leaf is issued after, the timestamp within its life.
-  const signedAt = new Date(Date.now() + LOGGED_AFTER_MS);
+  // Whole seconds: the TSA library drops trailing zeros of a fraction (".12Z"), which sigstore-js refuses.
+  const signedAt = new Date(Math.floor((Date.now() + LOGGED_AFTER_MS) / 1000) * 1000);
   tsa = await createTimestampAuthority(signedAt, new Date(Date.now() - 86_400_000));
   authority = await createTestAuthority({now: new Date(signedAt.getTime() - 2_000)});
   log = createRekorV2Log(`https://log2026-1.rekor.sigstore.test`, new Date(Date.now() - 86_400_000));
