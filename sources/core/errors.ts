@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   NETWORK_UNVERIFIABLE: `unverifiable`,
   /** The verifier itself could not run (a worker thread failed): nothing was concluded. */
   VERIFIER_FAILED: `unverifiable`,
+  /** A signature failure that a key or log rotation would explain, not cured by refreshing the trust (or no refresh possible). */
+  TRUST_STALE: `unverifiable`,
 
   POLICY_INVALID: `usage`,
   TRUST_MATERIAL_INVALID: `usage`,

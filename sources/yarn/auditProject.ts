@@ -1,5 +1,5 @@
 import type {FetchOptions, Project, Report, Workspace} from '@yarnpkg/core';
-import {Cache, Report as ReportClass, structUtils, ThrowReport} from '@yarnpkg/core';
+import {Cache, MessageName, Report as ReportClass, structUtils, ThrowReport} from '@yarnpkg/core';
 import pLimit from 'p-limit';
 
 import type {BlockedInstall} from '../core/cache/storeEntries';
@@ -39,6 +39,8 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
   const packages = listProjectPackages(project).filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));
   const check = await ProjectCheck.start(project, context, policy, packages, {skipOff: false, remember});
   const verdicts: Array<Verdict> = [];
+  for (const note of check.trustNotes)
+    report.reportWarning(MessageName.UNNAMED, note);
   try {
     const fetcher = check.binding.tap(project.configuration.makeFetcher());
     const fetchOptions: FetchOptions = {

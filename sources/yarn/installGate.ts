@@ -78,6 +78,8 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
   }
 
   try {
+    for (const note of check.trustNotes)
+      opts.report.reportWarning(MessageName.UNNAMED, note);
     const now = new Date();
     const inputs = installInputsDigest(packages, policy, check.checker.trustDigest, now);
     const preKey = passedInstallPreKey(project, packages, inputs);

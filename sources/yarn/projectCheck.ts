@@ -4,7 +4,10 @@ import type {LocalStore} from '../core/cache/localStore';
 import {PackageChecker} from '../core/pipeline/packageChecker';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
+import {verifyWithTrustRecovery} from '../core/trust/recoverTrust';
 import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
+import type {TrustFiles} from '../core/trust/trustTexts';
+import type {VerifyBody} from '../core/verify/verifyBody.types';
 import type {VerifierPool} from '../core/verify/verifierPool';
 import {openMachineStore} from './machineStore';
 import type {ProjectPackage} from './projectPackages';
@@ -12,6 +15,7 @@ import {loadProjectPolicy, policyRootOf} from './projectPolicy';
 import type {ProvenanceSettings} from './settings';
 import {readSettings} from './settings';
 import {TarballBinding} from './tarballBinding';
+import {openYarnTrust} from './trustRefresh';
 import {createWorkerPool} from './workerVerifier';
 import {fetchAttestationsWithYarn} from './attestationRequest';
 
@@ -45,7 +49,9 @@ export class ProjectCheck {
   private constructor(
     readonly binding: TarballBinding,
     readonly checker: PackageChecker,
-    private readonly pool: VerifierPool,
+    /** At most one line: why the Sigstore trust in use is not a fresh copy. */
+    readonly trustNotes: ReadonlyArray<string>,
+    private readonly pools: Map<string, VerifierPool>,
     private readonly store: LocalStore,
     private readonly packages: ReadonlyMap<string, ProjectPackage>,
   ) {}
@@ -53,22 +59,32 @@ export class ProjectCheck {
   static async start(project: Project, context: ProjectContext, policy: Policy, packages: ReadonlyArray<ProjectPackage>, {skipOff, remember}: {skipOff: boolean, remember: boolean}): Promise<ProjectCheck> {
     const {configuration} = project;
     const {settings, store} = context;
-    const files = {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath};
+    // The public-good trust, kept current through Yarn's network (the user's own files as they are).
+    const trust = await openYarnTrust(configuration, {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath});
     // Only the digest here: the trust material itself is built on the workers, when needed.
-    const digest = trustDigest(await readTrustTexts(files));
-    const pool = createWorkerPool(files);
+    const digest = trustDigest(await readTrustTexts(trust.choice.files));
+    const pools = new Map<string, VerifierPool>();
+    const poolFor = (files: TrustFiles): VerifierPool => {
+      const key = JSON.stringify(files);
+      let pool = pools.get(key);
+      if (pool === undefined)
+        pools.set(key, pool = createWorkerPool(files));
+      return pool;
+    };
+    // A signature failure that a key or log rotation would explain refreshes the trust once and retries.
+    const verify: VerifyBody = input => verifyWithTrustRecovery({trust, attestations: input.attestations, verify: files => poolFor(files).verifyBody(input)});
     const binding = new TarballBinding(configuration, () => store.evidence(), settings.concurrency);
     const byId = new Map(packages.map(pkg => [pkg.subject.id, pkg]));
     const locatorOf = (id: string): Locator => byId.get(id)!.locator;
 
     const checker = new PackageChecker({
       trustDigest: digest,
-      verify: pool.verifyBody,
+      verify,
       tarballDigest: subject => binding.tarballDigest(locatorOf(subject.id)),
       fetchAttestations: subject => fetchAttestationsWithYarn(locatorOf(subject.id), subject.ref, configuration),
       ...(remember ? {memory: () => store.evidence()} : {}),
     }, policy, {skipOff, concurrency: settings.concurrency});
-    return new ProjectCheck(binding, checker, pool, store, byId);
+    return new ProjectCheck(binding, checker, trust.choice.notes, pools, store, byId);
   }
 
   /** The verdict for a package (started at most once); null when its rules all say `off` in the gate. */
@@ -82,6 +98,6 @@ export class ProjectCheck {
 
   /** Saves what was learnt and stops the workers. */
   async close(): Promise<void> {
-    await Promise.all([this.store.save(), this.pool.close()]);
+    await Promise.all([this.store.save(), ...[...this.pools.values()].map(pool => pool.close())]);
   }
 }

@@ -108,6 +108,8 @@ export class ScratchProject {
     env.YARN_ENABLE_IMMUTABLE_INSTALLS = `0`;
     env.FORCE_COLOR = `0`;
     env.XDG_CACHE_HOME = this.cacheHome;
+    // Never the public TUF repository from tests (the refresh itself is tested on a local one).
+    env.PROVENANCE_TRUST_REFRESH = `off`;
 
     return new Promise((resolvePromise, reject) => {
       const child = spawn(process.execPath, [YARN, ...args], {cwd: this.dir, env, stdio: [`ignore`, `pipe`, `pipe`]});

@@ -5,6 +5,7 @@ import type {TrustMaterial} from '@sigstore/verify';
 import {ProvenanceError} from '../errors';
 import type {RefreshedTrust} from './refresh';
 import {parseRegistryKeys, toKeyFinder} from './registryKeys';
+import {trustedRootProblems} from './trustShape';
 import {readTrustTexts, trustDigest} from './trustTexts';
 import type {TrustFiles} from './trustTexts';
 
@@ -30,12 +31,14 @@ export type TrustOptions = TrustFiles & {
 export async function loadTrust(options: TrustOptions = {}): Promise<Trust> {
   const notes: Array<string> = [];
   const texts = await readTrustTexts(options);
-  let source: Trust[`source`] = texts.custom ? `custom` : `embedded`;
+  let source: Trust[`source`] = texts.custom ? `custom` : options.refreshed ? `refreshed` : `embedded`;
 
-  if (!texts.custom && options.refresh) {
+  if (source === `embedded` && options.refresh) {
     try {
-      Object.assign(texts, await options.refresh());
-      source = `refreshed`;
+      const {source: refreshedSource, notes: refreshNotes, ...refreshed} = await options.refresh();
+      Object.assign(texts, refreshed);
+      source = refreshedSource === `embedded` ? `embedded` : `refreshed`;
+      notes.push(...refreshNotes);
     } catch (error) {
       notes.push(`Using the trust material embedded in this build (TUF refresh failed: ${(error as Error).message})`);
     }
@@ -81,20 +84,7 @@ function parseJson(text: string, origin: string): unknown {
 // TrustedRoot.fromJSON accepts nearly anything and yields empty lists, which would make every
 // certificate fail with a confusing message; say plainly what is missing instead.
 function assertTrustedRootShape(json: unknown, origin: string): void {
-  const root = json as Record<string, unknown> | null;
-  const problems: Array<string> = [];
-  if (typeof root !== `object` || root === null || Array.isArray(root)) {
-    problems.push(`it is not a JSON object`);
-  } else {
-    // ctlogs too: the verifier requires an SCT on every certificate, so a root without a CT log
-    // would load and then reject every provenance with a confusing signature error.
-    for (const key of [`tlogs`, `certificateAuthorities`, `ctlogs`]) {
-      if (!Array.isArray(root[key]) || (root[key] as Array<unknown>).length === 0) {
-        problems.push(`"${key}" must be a non-empty list`);
-      }
-    }
-  }
-
+  const problems = trustedRootProblems(json);
   if (problems.length > 0) {
     throw new ProvenanceError({code: `TRUST_MATERIAL_INVALID`, message: `${origin} is not a Sigstore trusted root: ${problems.join(`; `)}`});
   }

@@ -1,34 +1,26 @@
-import {initTUF} from '@sigstore/tuf';
-
-import {NPM_KEYS_TARGET, TRUSTED_ROOT_TARGET} from './embedded';
+import {createNodeFetcher} from '../registry/nodeFetcher';
+import {MachineTrust} from './machineTrust';
+import type {TrustChoice} from './machineTrust';
+import {readTrustTexts} from './trustTexts';
 
 export type RefreshedTrust = {
   trustedRoot: string;
   registryKeys: string;
+  trustedRootOrigin: string;
+  registryKeysOrigin: string;
+  source: TrustChoice[`source`];
+  /** Why the texts are not a fresh copy (a refresh that failed), for the user. */
+  notes: Array<string>;
 };
 
 /**
- * Asks the public-good TUF repository for current trust material. Optional by design: callers fall
- * back to the embedded copy when this fails, so verification never depends on reaching the network.
- * The TUF client has its own HTTP stack (no proxy settings), hence the hard time budget.
+ * The standalone bin's current trust material: this machine's TUF-refreshed copy of the public-good
+ * trusted root and npm keys (refreshed when older than a week), over fetch() with a hard time budget.
+ * Never fails for want of a network: the copy at hand (cached, or embedded) comes back with a note.
  */
 export async function refreshTrust({cachePath, timeoutMs}: {cachePath: string, timeoutMs: number}): Promise<RefreshedTrust> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from the TUF repository within ${timeoutMs} ms`)), timeoutMs);
-    timer.unref();
-  });
-
-  try {
-    return await Promise.race([deadline, (async () => {
-      const tuf = await initTUF({cachePath, retry: false, timeout: timeoutMs});
-      const [trustedRoot, registryKeys] = await Promise.all([
-        tuf.getTarget(TRUSTED_ROOT_TARGET),
-        tuf.getTarget(NPM_KEYS_TARGET),
-      ]);
-      return {trustedRoot, registryKeys};
-    })()]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const trust = await MachineTrust.open({folder: cachePath, fetcher: createNodeFetcher({deadlineMs: timeoutMs}), deadlineMs: timeoutMs});
+  const {files, source, notes} = trust.choice;
+  const {trustedRoot, registryKeys, trustedRootOrigin, registryKeysOrigin} = await readTrustTexts(files);
+  return {trustedRoot, registryKeys, trustedRootOrigin, registryKeysOrigin, source, notes};
 }

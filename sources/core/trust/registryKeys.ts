@@ -4,6 +4,7 @@ import type {KeyFinderFunc} from '@sigstore/verify';
 import * as t from 'typanion';
 
 import {ProvenanceError} from '../errors';
+import {ATTESTATION_KEY_USAGE} from './trustShape';
 
 /** A registry signing key, limited to the window in which it may have signed. */
 export type RegistryKey = {
@@ -38,8 +39,6 @@ const isRegistryKeys = t.isObject({
   }, {extra: t.isUnknown()})),
 }, {extra: t.isUnknown()});
 
-/** The key usage that npm assigns to the keys that sign publish attestations. */
-const ATTESTATION_KEY_USAGE = `npm:attestations`;
 
 export function parseRegistryKeys(json: unknown, origin: string): Array<RegistryKey> {
   if (isTufKeys(json)) {

@@ -22,21 +22,29 @@ export type TrustFiles = {
   trustedRootPath?: string;
   /** Registry attestation keys (TUF keys.json or a registry's /-/npm/v1/keys answer). */
   registryKeysPath?: string;
+  /** The paths are this machine's TUF-refreshed copy of the public-good material, not the user's own files. */
+  refreshed?: boolean;
 };
 
 export async function readTrustTexts(files: TrustFiles): Promise<TrustTexts> {
   return {
     trustedRoot: files.trustedRootPath !== undefined ? await readTrustFile(files.trustedRootPath) : embeddedTrustedRoot(),
     registryKeys: files.registryKeysPath !== undefined ? await readTrustFile(files.registryKeysPath) : embeddedRegistryKeys(),
-    trustedRootOrigin: files.trustedRootPath ?? `the embedded trusted root`,
-    registryKeysOrigin: files.registryKeysPath ?? `the embedded npm registry keys`,
-    custom: files.trustedRootPath !== undefined || files.registryKeysPath !== undefined,
+    trustedRootOrigin: origin(files.trustedRootPath, files.refreshed, `trusted root`),
+    registryKeysOrigin: origin(files.registryKeysPath, files.refreshed, `npm registry keys`),
+    custom: !files.refreshed && (files.trustedRootPath !== undefined || files.registryKeysPath !== undefined),
   };
 }
 
 /** Part of every evidence key: evidence established under other trust is not reused. */
 export function trustDigest(texts: {trustedRoot: string, registryKeys: string}): string {
   return createHash(`sha256`).update(texts.trustedRoot).update(`\0`).update(texts.registryKeys).digest(`hex`);
+}
+
+function origin(path: string | undefined, refreshed: boolean | undefined, what: string): string {
+  if (path === undefined)
+    return `the embedded ${what}`;
+  return refreshed ? `the refreshed ${what} (${path})` : path;
 }
 
 async function readTrustFile(path: string): Promise<string> {

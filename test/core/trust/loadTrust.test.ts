@@ -1,8 +1,8 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 
 import {parseAttestations} from '../../../sources/core/attestations/parseAttestations';
 import {loadTrust} from '../../../sources/core/trust/loadTrust';
@@ -15,6 +15,7 @@ const trustedRootPath = join(FIXTURES_ROOT, `sigstore/trusted_root.json`);
 const registryKeysPath = join(FIXTURES_ROOT, `sigstore/npm-registry-keys.json`);
 const fixture = loadFixture(`sigstore@2.3.1`);
 const work = mkdtempSync(join(tmpdir(), `provenance-trust-`));
+afterAll(() => rmSync(work, {recursive: true, force: true}));
 
 function write(name: string, content: unknown): string {
   const path = join(work, name);
