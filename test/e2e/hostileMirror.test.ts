@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, it} from 'vitest';
 
 import {packPackage, startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
-import {expectBlocked, markerScript, Scratches, snapshot} from './shapes';
+import {expectBlocked, expectPassed, markerScript, Scratches, snapshot, writeFile} from './shapes';
 
 // A mirror that lists a second package whose `dist.tarball` is an attested package's tarball URL, and
 // answers that URL with different bytes per request. The attested package must be judged by the bytes
@@ -36,17 +36,21 @@ function tampered(name: string, version: string, marker: string): Buffer {
 }
 
 describe(`a mirror sharing one tarball URL between two packages`, () => {
-  it(`blocks the attested package when the shared URL (same spelling) first answers tampered bytes`, async () => {
+  it(`blocks a committed zip made from tampered bytes when another package downloads the same URL and gets the genuine ones`, async () => {
     registry.fault(`sigstore@2.3.1`, {kind: `tarball-sequence`, tarballs: [tampered(`sigstore`, `2.3.1`, `TAMPERED`), `sigstore@2.3.1`]});
     try {
-      const scratch = await scratches.project({
-        policy: POLICY,
-        settings: {enableScripts: true},
-        manifest: {dependencies: {sigstore: `2.3.1`, "shapes-carrier": `1.0.0`}},
-      });
-      const before = snapshot(scratch);
-      const result = await scratch.yarn(`install`);
-      expectBlocked(result, scratch, before, {
+      // Committed while the mirror served the tampered bytes to the first request and the gate was off:
+      // lockfile and cache agree with each other, not with what was attested.
+      const origin = await scratches.project({policy: `version: 1\ndefault:\n  mode: off\n`, manifest: {dependencies: {sigstore: `2.3.1`}}});
+      expectPassed(await origin.yarn(`install`), origin);
+      origin.policy(POLICY);
+      writeFile(origin, `package.json`, `${JSON.stringify({name: `scratch`, private: true, dependencies: {sigstore: `2.3.1`, "shapes-carrier": `1.0.0`}}, null, 2)}\n`);
+
+      // On a fresh machine sigstore is a cache hit; the carrier's download of the same URL gets the genuine bytes.
+      const fresh = scratches.clone(origin, {enableScripts: true});
+      const before = snapshot(fresh);
+      const result = await fresh.yarn(`install`);
+      expectBlocked(result, fresh, before, {
         codes: [/SUBJECT_DIGEST_MISMATCH|CACHE_BINDING_MISMATCH/],
         unlinked: [`sigstore`, `shapes-carrier`],
         markers: [`TAMPERED`],
