@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
-import {expectBlocked, expectPassed, gateLinesWith, Scratches, snapshot, writeFile} from './shapes';
+import {expectBlocked, expectPassed, gateLinesWith, Scratches, snapshot, writeFile, writeManifest} from './shapes';
 
 // Another package installed under a pinned name: an alias in the project's manifest, an alias a mirror
 // adds to an attested package's dependencies, or a yarn.lock entry edited to resolve to another package.
@@ -18,6 +18,7 @@ rules:
   - packages: [sigstore]
     source: github.com/sigstore/sigstore-js
 `;
+const GATE_OFF = `version: 1\ndefault:\n  mode: off\n`;
 
 beforeAll(async () => {
   registry = await startRegistry();
@@ -52,10 +53,10 @@ describe(`aliases`, () => {
     }
   });
 
-  it(`block a yarn.lock entry edited to resolve sigstore@npm:2.3.1 to another package, also with --immutable on a fresh clone`, async () => {
+  it(`block a yarn.lock entry edited to resolve sigstore@npm:2.3.1 to another package, also --immutable on a fresh clone`, async () => {
     // The edited lockfile, with a checksum that matches: made by Yarn from an alias, then renamed so
     // that the entry reads as `sigstore@npm:2.3.1` with `resolution: "shapes-evil@npm:1.0.0"`.
-    const scratch = await scratches.project({policy: `version: 1\ndefault:\n  mode: off\n`, manifest: {dependencies: {sigstore: `npm:shapes-evil@1.0.0`}}});
+    const scratch = await scratches.project({policy: GATE_OFF, manifest: {dependencies: {sigstore: `npm:shapes-evil@1.0.0`}}});
     expectPassed(await scratch.yarn(`install`), scratch);
     rmSync(join(scratch.dir, `node_modules`), {recursive: true});
     const lockfile = scratch.read(`yarn.lock`)
@@ -64,7 +65,7 @@ describe(`aliases`, () => {
     expect(lockfile).toContain(`resolution: "shapes-evil@npm:1.0.0"`);
     expect(lockfile).not.toContain(`sigstore@npm:shapes-evil`);
     writeFile(scratch, `yarn.lock`, lockfile);
-    writeFile(scratch, `package.json`, `${JSON.stringify({name: `scratch`, private: true, dependencies: {sigstore: `2.3.1`}}, null, 2)}\n`);
+    writeManifest(scratch, {dependencies: {sigstore: `2.3.1`}});
     scratch.policy(PINNED);
 
     const before = snapshot(scratch);

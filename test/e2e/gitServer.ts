@@ -47,7 +47,8 @@ export async function startGitServer(): Promise<GitServer> {
   const sockets = new Set<Socket>();
   const server = createServer(socket => {
     sockets.add(socket);
-    const daemon = spawn(`git`, [`daemon`, `--inetd`, `--export-all`, `--base-path=${base}`, base], {env, stdio: [`pipe`, `pipe`, `ignore`]});
+    const args = [`daemon`, `--inetd`, `--export-all`, `--base-path=${base}`, base];
+    const daemon = spawn(`git`, args, {env, stdio: [`pipe`, `pipe`, `ignore`]});
     daemons.add(daemon);
     socket.pipe(daemon.stdin!);
     daemon.stdout!.pipe(socket);

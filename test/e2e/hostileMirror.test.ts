@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, it} from 'vitest';
 
 import {packPackage, startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
-import {expectBlocked, expectPassed, markerScript, Scratches, snapshot, writeFile} from './shapes';
+import {expectBlocked, expectPassed, markerScript, Scratches, snapshot, writeManifest} from './shapes';
 
 // A mirror that lists a second package whose `dist.tarball` is an attested package's tarball URL, and
 // answers that URL with different bytes per request. The attested package must be judged by the bytes
@@ -44,7 +44,7 @@ describe(`a mirror sharing one tarball URL between two packages`, () => {
       const origin = await scratches.project({policy: `version: 1\ndefault:\n  mode: off\n`, manifest: {dependencies: {sigstore: `2.3.1`}}});
       expectPassed(await origin.yarn(`install`), origin);
       origin.policy(POLICY);
-      writeFile(origin, `package.json`, `${JSON.stringify({name: `scratch`, private: true, dependencies: {sigstore: `2.3.1`, "shapes-carrier": `1.0.0`}}, null, 2)}\n`);
+      writeManifest(origin, {dependencies: {sigstore: `2.3.1`, "shapes-carrier": `1.0.0`}});
 
       // On a fresh machine sigstore is a cache hit; the carrier's download of the same URL gets the genuine bytes.
       const fresh = scratches.clone(origin, {enableScripts: true});

@@ -8,7 +8,7 @@ import {packPackage, startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
 import type {GitServer} from './gitServer';
 import {startGitServer} from './gitServer';
-import {expectBlocked, expectPassed, gateLinesWith, markerScript, Scratches, snapshot, writeFile} from './shapes';
+import {expectBlocked, expectPassed, gateLinesWith, markerScript, Scratches, snapshot, writeFile, writeManifest} from './shapes';
 
 // Dependencies that do not come from a registry by version: a tarball URL, git, `file:` (tarball or
 // folder outside the project) and `exec:`. Nothing attests them; the gate must list each as
@@ -31,6 +31,8 @@ const SOURCES = [`shapes-tarball`, `shapes-git`, `shapes-file`, `shapes-folder`,
 // Yarn 4.18 fetches no git repository it was not told to trust, and runs exec: generators only with scripts on.
 const SETTINGS = {enableScripts: true, approvedGitRepositories: [`**`]};
 
+const EXEC_MANIFEST = JSON.stringify(JSON.stringify({name: `shapes-exec`, version: `1.0.0`}));
+
 let tarballUrl: string;
 let injectedUrl: string;
 
@@ -39,9 +41,10 @@ beforeAll(async () => {
   git = await startGitServer();
   // Folders outside any project: where `file:` dependencies point and where git's prepack leaves its marker.
   outside = mkdtempSync(join(tmpdir(), `provenance-outside-`));
-  tarballUrl = registry.addFile(`shapes-tarball-1.0.0.tgz`, {name: `shapes-tarball`, version: `1.0.0`, ...markerScript(`postinstall`, `RAN-tarball`)});
-  injectedUrl = registry.addFile(`shapes-injected-1.0.0.tgz`, {name: `shapes-injected`, version: `1.0.0`, ...markerScript(`postinstall`, `RAN-injected`)});
-  writeFileSync(join(outside, `shapes-file-1.0.0.tgz`), packPackage({name: `shapes-file`, version: `1.0.0`, ...markerScript(`postinstall`, `RAN-file`)}));
+  const withMarker = (name: string, marker: string) => ({name, version: `1.0.0`, ...markerScript(`postinstall`, marker)});
+  tarballUrl = registry.addFile(`shapes-tarball-1.0.0.tgz`, withMarker(`shapes-tarball`, `RAN-tarball`));
+  injectedUrl = registry.addFile(`shapes-injected-1.0.0.tgz`, withMarker(`shapes-injected`, `RAN-injected`));
+  writeFileSync(join(outside, `shapes-file-1.0.0.tgz`), packPackage(withMarker(`shapes-file`, `RAN-file`)));
   mkdirSync(join(outside, `shapes-folder`));
   writeFileSync(join(outside, `shapes-folder/package.json`), JSON.stringify({name: `shapes-folder`, version: `1.0.0`}));
 });
@@ -54,9 +57,9 @@ afterAll(async () => {
 
 /** A project depending on one source of each kind; git's prepack writes `<outside>/<prepackMarker>`. */
 async function everySource(policy: string, prepackMarker: string) {
-  const marker = join(outside, prepackMarker);
   const repo = git.repo(`shapes-git-${prepackMarker.toLowerCase()}`, {
-    "package.json": JSON.stringify({name: `shapes-git`, version: `1.0.0`, scripts: {prepack: `node -e "require('fs').writeFileSync(${JSON.stringify(marker).replace(/"/g, `'`)}, 'ran')"`}}),
+    "package.json": JSON.stringify({name: `shapes-git`, version: `1.0.0`, scripts: {prepack: `node prepack.js`}}),
+    "prepack.js": `require('fs').writeFileSync(${JSON.stringify(join(outside, prepackMarker))}, 'ran');\n`,
     "index.js": `module.exports = 1;\n`,
   });
   return scratches.project({
@@ -71,7 +74,8 @@ async function everySource(policy: string, prepackMarker: string) {
         "shapes-exec": `exec:./generate.js`,
       },
     },
-    files: {"generate.js": `require('fs').writeFileSync(require('path').join(execEnv.buildDir, 'package.json'), JSON.stringify({name: 'shapes-exec', version: '1.0.0'}));\n`},
+    // An exec: generator writes the package into the build folder Yarn gives it (`execEnv.buildDir`).
+    files: {"generate.js": `require('fs').writeFileSync(require('path').join(execEnv.buildDir, 'package.json'), ${EXEC_MANIFEST});\n`},
   });
 }
 
@@ -124,7 +128,7 @@ describe(`non-registry sources`, () => {
     expect(lockfile).toContain(`resolution: "sigstore@${evilUrl}"`);
     expect(lockfile).not.toContain(`"sigstore@${evilUrl}":`);
     writeFile(origin, `yarn.lock`, lockfile);
-    writeFile(origin, `package.json`, `${JSON.stringify({name: `scratch`, private: true, dependencies: {sigstore: `2.3.1`}}, null, 2)}\n`);
+    writeManifest(origin, {dependencies: {sigstore: `2.3.1`}});
     origin.policy(REQUIRE_PROVENANCE);
 
     const fresh = scratches.clone(origin, {enableScripts: true});

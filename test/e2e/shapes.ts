@@ -48,7 +48,7 @@ export class Scratches {
     if (!scratch.read(`.yarnrc.yml`).includes(PLUGIN_FILE))
       await scratch.importPlugin();
 
-    writeFileSync(join(scratch.dir, `package.json`), `${JSON.stringify({name: `scratch`, private: true, ...options.manifest}, null, 2)}\n`);
+    writeManifest(scratch, options.manifest ?? {});
     for (const [path, text] of Object.entries(options.files ?? {})) {
       mkdirSync(dirname(join(scratch.dir, path)), {recursive: true});
       writeFileSync(join(scratch.dir, path), text);
@@ -85,7 +85,12 @@ export function snapshot(scratch: ScratchProject): Snapshot {
  * A blocked install: exit 1 with every code named (a RegExp for "either of"), package.json, yarn.lock and
  * what node-modules had linked unchanged, none of `unlinked` in node_modules, none of `markers` written.
  */
-export function expectBlocked(result: RunResult, scratch: ScratchProject, before: Snapshot, expected: {codes: Array<string | RegExp>, unlinked: Array<string>, markers?: Array<string>}): void {
+export function expectBlocked(
+  result: RunResult,
+  scratch: ScratchProject,
+  before: Snapshot,
+  expected: {codes: Array<string | RegExp>, unlinked: Array<string>, markers?: Array<string>},
+): void {
   expect(result.code, result.output).toBe(1);
   for (const code of expected.codes) {
     if (typeof code === `string`)
@@ -125,11 +130,16 @@ export function gateLinesWith(output: string, ...words: Array<string>): Array<st
  * A package script that proves it ran: writes `<project>/<marker>` (Yarn sets PROJECT_CWD for
  * dependencies' scripts). Returns the files and scripts to spread into a SyntheticPackage.
  */
-export function markerScript(event: `preinstall` | `install` | `postinstall`, marker: string): {files: Record<string, string>, scripts: Record<string, string>} {
-  return {
-    files: {"marker.js": `require('fs').writeFileSync(require('path').join(process.env.PROJECT_CWD, ${JSON.stringify(marker)}), 'ran');\n`},
-    scripts: {[event]: `node marker.js`},
-  };
+type LifecycleEvent = `preinstall` | `install` | `postinstall`;
+
+export function markerScript(event: LifecycleEvent, marker: string): {files: Record<string, string>, scripts: Record<string, string>} {
+  const path = `require('path').join(process.env.PROJECT_CWD, ${JSON.stringify(marker)})`;
+  return {files: {"marker.js": `require('fs').writeFileSync(${path}, 'ran');\n`}, scripts: {[event]: `node marker.js`}};
+}
+
+/** Writes the project's package.json: `name` and `private` plus the given fields. */
+export function writeManifest(scratch: ScratchProject, manifest: Record<string, unknown>): void {
+  writeFile(scratch, `package.json`, `${JSON.stringify({name: `scratch`, private: true, ...manifest}, null, 2)}\n`);
 }
 
 export function readJson(scratch: ScratchProject, path: string): any {

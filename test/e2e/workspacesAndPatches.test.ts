@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe(`workspaces, link:, portal:, patch: and peer dependencies`, () => {
-  it(`install under require: provenance, the project's own code listed and the patch listed as a patch; the patch's npm source is judged`, async () => {
+  it(`install under require: provenance, own code listed, the patch listed as one and its npm source judged`, async () => {
     const scratch = await scratches.project({
       policy: POLICY,
       manifest: {

@@ -145,7 +145,8 @@ export function attestationsUrl(baseUrl, name, version) {
  * The per-version manifest, as served inside the packument and at `/<name>/<version>`.
  * `served.fields` are what a `manifest-fields` fault lists in place of the version's own.
  * @param {Entry} entry
- * @param {{baseUrl: string, tarball: Uint8Array, attestations: {advertised: boolean, body: Uint8Array | null}, fields: Record<string, unknown> | null}} served
+ * @param {{baseUrl: string, tarball: Uint8Array, attestations: {advertised: boolean, body: Uint8Array | null},
+ *   fields: Record<string, unknown> | null}} served
  */
 export function versionManifest(entry, served) {
   const {integrity, shasum} = digestsOf(served.tarball);
