@@ -26,7 +26,6 @@ beforeAll(async () => {
   registry.add({name: `shapes-evil`, version: `1.0.0`});
 });
 afterAll(async () => {
-  scratches.removeAll();
   await registry.close();
 });
 

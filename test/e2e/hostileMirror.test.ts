@@ -26,7 +26,6 @@ beforeAll(async () => {
   registry.add({name: `shapes-carrier-slash`, version: `1.0.0`, tarball: `/${SCOPED}/-/provenance-npm-test-1.0.5.tgz`});
 });
 afterAll(async () => {
-  scratches.removeAll();
   await registry.close();
 });
 

@@ -46,7 +46,6 @@ beforeAll(async () => {
   registry.fault(`${ATTESTED}@1.0.5`, {kind: `manifest-fields`, fields: {os: [os!], cpu: [cpu!]}});
 });
 afterAll(async () => {
-  scratches.removeAll();
   await registry.close();
 });
 

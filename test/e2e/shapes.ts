@@ -1,4 +1,4 @@
-import {copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 
 import {expect} from 'vitest';
@@ -7,8 +7,8 @@ import type {RunResult} from './scratchProject';
 import {PLUGIN, ScratchProject} from './scratchProject';
 
 // Helpers for the e2e tests of real project shapes (platform packages, aliases, non-registry sources,
-// workspaces, hostile mirrors): scratch projects made with fewer Yarn runs, removed afterwards, and
-// the assertions every blocked install shares.
+// workspaces, hostile mirrors): scratch projects made with fewer Yarn runs (test/setup.ts removes them),
+// and the assertions every blocked install shares.
 
 export type ProjectOptions = {
   /** The policy file's text; null for none. */
@@ -25,13 +25,8 @@ export type Snapshot = {manifest: string, lockfile: string, installState: string
 
 const PLUGIN_FILE = `.yarn/plugins/@yarnpkg/plugin-provenance.cjs`;
 
-/**
- * The scratch projects of one test file. ScratchProject leaves its folders in the temp dir; these are
- * removed by `removeAll()` (call it in afterAll).
- */
+/** Scratch projects on one test registry, whose URL is known once the registry has started. */
 export class Scratches {
-  private readonly made: Array<ScratchProject> = [];
-
   constructor(private readonly registryUrl: () => string) {}
 
   /**
@@ -41,7 +36,6 @@ export class Scratches {
   async project(options: ProjectOptions): Promise<ScratchProject> {
     const settings = options.settings ?? {};
     const scratch = new ScratchProject(this.registryUrl(), {settings});
-    this.made.push(scratch);
     mkdirSync(dirname(join(scratch.dir, PLUGIN_FILE)), {recursive: true});
     copyFileSync(PLUGIN, join(scratch.dir, PLUGIN_FILE));
     scratch.writeRc(this.registryUrl(), settings);
@@ -58,17 +52,9 @@ export class Scratches {
     return scratch;
   }
 
-  /** A fresh machine's checkout of `origin` (ScratchProject.cloneTo), removed with the others. */
+  /** A fresh machine's checkout of `origin` (ScratchProject.cloneTo). */
   clone(origin: ScratchProject, settings: Record<string, unknown> = {}): ScratchProject {
-    const clone = origin.cloneTo(this.registryUrl(), settings);
-    this.made.push(clone);
-    return clone;
-  }
-
-  removeAll(): void {
-    for (const scratch of this.made.splice(0))
-      for (const path of [scratch.dir, scratch.globalFolder])
-        rmSync(path, {recursive: true, force: true});
+    return origin.cloneTo(this.registryUrl(), settings);
   }
 }
 
@@ -119,6 +105,16 @@ export function expectPassed(result: RunResult, scratch: ScratchProject, linked:
  */
 export function gateLines(output: string): Array<string> {
   return output.split(`\n`).filter(line => !/\bYN0(?!000)\d{3}:/.test(line));
+}
+
+/** One `yarn provenance audit --json` record (README: "--json"): the fields these tests read. */
+export type AuditRecord = {package: string, name: string, version: string, status: string, code: string | null, allowed: boolean};
+
+/** `yarn provenance audit --json` in this project: its exit code and one record per package it lists. */
+export async function audit(scratch: ScratchProject): Promise<{code: number | null, records: Array<AuditRecord>, output: string}> {
+  const result = await scratch.yarn(`provenance`, `audit`, `--json`);
+  const records = result.stdout.split(`\n`).filter(line => line.startsWith(`{`)).map(line => JSON.parse(line) as AuditRecord);
+  return {code: result.code, records, output: result.output};
 }
 
 /** The plugin's lines that mention every one of `words` (a verdict line names the package and its code). */

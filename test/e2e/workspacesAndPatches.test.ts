@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
-import {expectBlocked, expectPassed, gateLinesWith, Scratches, snapshot} from './shapes';
+import {audit, expectBlocked, expectPassed, gateLinesWith, Scratches, snapshot} from './shapes';
 
 // The project's own code (workspaces, `link:` and `portal:` to folders inside it) is listed, never judged
 // nor blocked, even where provenance is required by default; a `patch:` is listed as a patch and its npm
@@ -36,7 +36,6 @@ beforeAll(async () => {
   registry.add({name: `shapes-peer`, version: `1.0.0`, peerDependencies: {sigstore: `^2.0.0`}});
 });
 afterAll(async () => {
-  scratches.removeAll();
   await registry.close();
 });
 
@@ -63,9 +62,15 @@ describe(`workspaces, link:, portal:, patch: and peer dependencies`, () => {
     });
     const result = await scratch.yarn(`install`);
     expectPassed(result, scratch, [`sigstore/PATCHED.md`, `shapes-peer`, `shapes-linked`, `shapes-portal`, `@scratch/app`, `@scratch/lib`]);
+    expect(gateLinesWith(result.output, `patch`)).not.toEqual([]);
+
+    // Listed in the report: the project's own code as such, the patch as one, and its npm source verified.
+    const report = await audit(scratch);
+    expect(report.code, report.output).toBe(0);
+    const statusesOf = (name: string) => report.records.filter(record => record.name === name).map(record => record.status).sort();
     for (const name of OWN_CODE)
-      expect(gateLinesWith(result.output, name), name).not.toEqual([]);
-    expect(gateLinesWith(result.output, `sigstore`, `patch`)).not.toEqual([]);
+      expect(statusesOf(name), name).toEqual([`project`]);
+    expect(statusesOf(`sigstore`)).toEqual([`patched`, `verified`]);
 
     // The npm package under the patch is what is judged: pinned elsewhere, it is blocked.
     scratch.policy(POLICY.replace(`github.com/sigstore/sigstore-js`, `github.com/attacker/sigstore-js`));
