@@ -4,12 +4,13 @@
 // attestations route must agree on the same "served" view, the way a misbehaving or compromised
 // registry would be consistent with itself.
 
-import {parseSpec} from './packuments.mjs';
+import {EXTRA_FIELDS, parseSpec} from './packuments.mjs';
 
 const FAULT_KINDS = new Set([
   `attestations-status`, `attestations-hang`, `attestations-drip`, `attestations-body`, `attestations-from`,
-  `tarball-from`, `tarball-bytes`,
+  `tarball-from`, `tarball-bytes`, `tarball-sequence`, `tarball-by-spelling`, `manifest-fields`,
 ]);
+const MANIFEST_FIELDS = new Set([`dependencies`, ...EXTRA_FIELDS]);
 
 /** Throws on a malformed fault so that a typo in a test fails loudly instead of serving the real data. */
 export function checkFault(fault, fixtures) {
@@ -23,6 +24,26 @@ export function checkFault(fault, fixtures) {
     throw new Error(`attestations-body needs a string body`);
   if (fault.kind === `tarball-bytes` && !(fault.bytes instanceof Uint8Array))
     throw new Error(`tarball-bytes needs a Uint8Array`);
+  if (fault.kind === `tarball-sequence`) {
+    if (!Array.isArray(fault.tarballs) || fault.tarballs.length === 0)
+      throw new Error(`tarball-sequence needs a non-empty list of tarballs`);
+    for (const item of fault.tarballs)
+      if (!(item instanceof Uint8Array) && !findFixture(fixtures, item))
+        throw new Error(`tarball-sequence: ${JSON.stringify(item)} is neither bytes nor a fixture`);
+  }
+  if (fault.kind === `tarball-by-spelling`) {
+    for (const item of [fault.escaped, fault.plain])
+      if (!(item instanceof Uint8Array) && !findFixture(fixtures, item))
+        throw new Error(`tarball-by-spelling: ${JSON.stringify(item)} is neither bytes nor a fixture`);
+  }
+  if (fault.kind === `manifest-fields`) {
+    const names = Object.keys(fault.fields ?? {});
+    if (typeof fault.fields !== `object` || fault.fields === null || names.length === 0)
+      throw new Error(`manifest-fields needs an object of manifest fields`);
+    for (const name of names)
+      if (!MANIFEST_FIELDS.has(name))
+        throw new Error(`manifest-fields: ${JSON.stringify(name)} is not one of ${[...MANIFEST_FIELDS].join(`, `)}`);
+  }
   if (fault.kind === `attestations-from` || fault.kind === `tarball-from`) {
     const source = findFixture(fixtures, fault.fixture);
     if (!source)
@@ -41,11 +62,33 @@ export function findFixture(fixtures, id) {
   return spec ? fixtures.get(`${spec.name.replace(/\//g, `__`)}@${spec.version}`) : undefined;
 }
 
-/** @returns {Uint8Array} the tarball bytes served for this version */
-export function servedTarball(entry, fault, fixtures) {
-  if (fault?.kind === `tarball-from`) return findFixture(fixtures, fault.fixture).tarball;
-  if (fault?.kind === `tarball-bytes`) return fault.bytes;
-  return entry.tarball;
+/**
+ * The tarball bytes served for this version. `request.index` is how many requests for its tarball came
+ * before this one (any spelling of the URL counts), `request.escaped` whether the scope separator was
+ * sent as `%2f`; the packument describes what the first request, escaped as Yarn sends it, gets.
+ * @returns {Uint8Array}
+ */
+export function servedTarball(entry, fault, fixtures, request = {index: 0, escaped: true}) {
+  const bytesOf = item => item instanceof Uint8Array ? item : findFixture(fixtures, item).tarball;
+  switch (fault?.kind) {
+    case `tarball-from`:
+      return bytesOf(fault.fixture);
+    case `tarball-bytes`:
+      return fault.bytes;
+    case `tarball-sequence`: {
+      const list = fault.tarballs;
+      return bytesOf(fault.cycle ? list[request.index % list.length] : list[Math.min(request.index, list.length - 1)]);
+    }
+    case `tarball-by-spelling`:
+      return bytesOf(request.escaped ? fault.escaped : fault.plain);
+    default:
+      return entry.tarball;
+  }
+}
+
+/** The manifest fields the packument lists in place of the version's own, or null. */
+export function servedFields(fault) {
+  return fault?.kind === `manifest-fields` ? fault.fields : null;
 }
 
 /**

@@ -23,7 +23,13 @@ import {digestsOf, packTarball} from './tarballs.mjs';
  * @property {Buffer | null} attestations  body of the attestations endpoint, null = 404
  * @property {Record<string, string>} dependencies
  * @property {Record<string, string> | undefined} scripts
+ * @property {Record<string, unknown>} fields  further manifest fields (os, cpu, optional and peer dependencies)
+ * @property {string | null} distTarball    `dist.tarball` when it is not the conventional URL: a path on this
+ *                                          registry (`/…`) or an absolute URL
  */
+
+/** Manifest fields a synthetic package may declare, and a `manifest-fields` fault may set, beside `dependencies`. */
+export const EXTRA_FIELDS = [`optionalDependencies`, `peerDependencies`, `peerDependenciesMeta`, `os`, `cpu`];
 
 // Used when a fixture has no tlog time, and for generated packages: old enough for any age gate.
 export const FALLBACK_FIXTURE_TIME = `2023-01-01T00:00:00.000Z`;
@@ -63,6 +69,8 @@ export function loadFixtures(dir) {
       // dependencies from the packument, so none are declared here.
       dependencies: {},
       scripts: undefined,
+      fields: {},
+      distTarball: null,
     });
   }
   return fixtures;
@@ -80,20 +88,36 @@ function firstTlogTime(expected) {
 export function syntheticEntry(pkg) {
   if (typeof pkg?.name !== `string` || typeof pkg?.version !== `string` || !semver.valid(pkg.version))
     throw new Error(`A synthetic package needs a name and a valid semver version`);
-  const manifest = {name: pkg.name, version: pkg.version};
-  if (pkg.scripts) manifest.scripts = pkg.scripts;
-  if (pkg.dependencies) manifest.dependencies = pkg.dependencies;
-  // `files["package.json"]`, when given, wins: lets a test ship a manifest that disagrees with the packument.
-  const files = {"package.json": `${JSON.stringify(manifest, null, 2)}\n`, ...pkg.files};
+  if (pkg.tarball !== undefined && (typeof pkg.tarball !== `string` || !/^(\/|https?:\/\/)/.test(pkg.tarball)))
+    throw new Error(`A synthetic package's tarball is a path on the registry ("/…") or an http(s) URL`);
+  const fields = {};
+  for (const field of EXTRA_FIELDS)
+    if (pkg[field] !== undefined) fields[field] = structuredClone(pkg[field]);
   return {
     name: pkg.name,
     version: pkg.version,
     time: SYNTHETIC_TIME,
-    tarball: packTarball(files),
+    tarball: packTarball(packageFiles(pkg)),
     attestations: pkg.attestations === undefined ? null : Buffer.from(JSON.stringify(pkg.attestations)),
     dependencies: {...pkg.dependencies},
     scripts: pkg.scripts ? {...pkg.scripts} : undefined,
+    fields,
+    distTarball: pkg.tarball ?? null,
   };
+}
+
+/**
+ * The files of a synthetic package's tarball: its package.json says what the packument says (npm
+ * publishes both from one manifest), plus the test's files.
+ */
+export function packageFiles(pkg) {
+  const manifest = {name: pkg.name, version: pkg.version};
+  if (pkg.scripts) manifest.scripts = pkg.scripts;
+  if (pkg.dependencies) manifest.dependencies = pkg.dependencies;
+  for (const field of EXTRA_FIELDS)
+    if (pkg[field] !== undefined) manifest[field] = pkg[field];
+  // `files["package.json"]`, when given, wins: lets a test ship a manifest that disagrees with the packument.
+  return {"package.json": `${JSON.stringify(manifest, null, 2)}\n`, ...pkg.files};
 }
 
 /** `name@version` → parts; the name may be scoped (`@scope/name@1.0.0`). */
@@ -119,12 +143,17 @@ export function attestationsUrl(baseUrl, name, version) {
 
 /**
  * The per-version manifest, as served inside the packument and at `/<name>/<version>`.
+ * `served.fields` are what a `manifest-fields` fault lists in place of the version's own.
  * @param {Entry} entry
- * @param {{baseUrl: string, tarball: Uint8Array, attestations: {advertised: boolean, body: Uint8Array | null}}} served
+ * @param {{baseUrl: string, tarball: Uint8Array, attestations: {advertised: boolean, body: Uint8Array | null},
+ *   fields: Record<string, unknown> | null}} served
  */
 export function versionManifest(entry, served) {
   const {integrity, shasum} = digestsOf(served.tarball);
-  const dist = {tarball: tarballUrl(served.baseUrl, entry.name, entry.version), integrity, shasum};
+  const location = entry.distTarball === null
+    ? tarballUrl(served.baseUrl, entry.name, entry.version)
+    : entry.distTarball.startsWith(`/`) ? `${served.baseUrl}${entry.distTarball}` : entry.distTarball;
+  const dist = {tarball: location, integrity, shasum};
   if (served.attestations.advertised) {
     dist.attestations = {url: attestationsUrl(served.baseUrl, entry.name, entry.version)};
     const predicateType = provenancePredicateType(served.attestations.body);
@@ -136,8 +165,11 @@ export function versionManifest(entry, served) {
     version: entry.version,
     _id: `${entry.name}@${entry.version}`,
     dependencies: {...entry.dependencies},
+    ...structuredClone(entry.fields),
   };
   if (entry.scripts) manifest.scripts = {...entry.scripts};
+  // What a mirror lists here is not attested and need not match the tarball's package.json.
+  Object.assign(manifest, structuredClone(served.fields ?? {}));
   manifest.dist = dist;
   return manifest;
 }

@@ -22,19 +22,63 @@ export type Fault =
    */
   | {kind: 'tarball-from', fixture: string}
   /** The tarball URL serves these bytes; `dist.integrity`/`shasum` describe them. */
-  | {kind: 'tarball-bytes', bytes: Uint8Array};
+  | {kind: 'tarball-bytes', bytes: Uint8Array}
+  /**
+   * A mirror that answers each download differently: the n-th request for this version's tarball (every
+   * spelling of its URL, and every package whose `dist.tarball` names it, counts) gets `tarballs[n]`, a
+   * fixture (folder name or `name@version`) or bytes; after the last, the last repeats ("the first request
+   * gets A, later ones get B"), or with `cycle` the list starts over (alternating). Counted from when the
+   * fault is set. `dist.integrity` describes the first. Yarn downloads a URL once per process: two
+   * requests in one install need two spellings (`/@scope%2fname/-/…` and `/@scope/name/-/…`).
+   */
+  | {kind: 'tarball-sequence', tarballs: Array<string | Uint8Array>, cycle?: boolean}
+  /**
+   * A scoped package's tarball answers by how the request spells the scope separator: `escaped`
+   * (`/@scope%2fname/-/…`, what Yarn's npm fetcher sends) or `plain` (`/@scope/name/-/…`, what another
+   * package's `dist.tarball` may name). Fixture (folder name or `name@version`) or bytes.
+   */
+  | {kind: 'tarball-by-spelling', escaped: string | Uint8Array, plain: string | Uint8Array}
+  /**
+   * The packument (and per-version manifest) lists these fields in place of the version's own; the tarball
+   * and its package.json are unchanged. Dependencies are not attested: a mirror can add an alias
+   * (`"sigstore": "npm:other@1.0.0"`) or a tarball-URL dependency to an attested package this way.
+   */
+  | {kind: 'manifest-fields', fields: ManifestFields};
 
-/** A package generated on the fly, with a deterministic tarball (fixed mtimes, sorted entries). */
-export type SyntheticPackage = {
+/** Manifest fields the registry lists for a version besides name, version, scripts and dist. */
+export type ManifestFields = {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, {optional?: boolean}>;
+  /** Platforms the package installs on (`linux`, `!win32`, …), as esbuild's per-platform packages declare. */
+  os?: Array<string>;
+  cpu?: Array<string>;
+};
+
+/**
+ * A package generated on the fly, with a deterministic tarball (fixed mtimes, sorted entries). Its
+ * generated package.json and its packument list the same fields.
+ */
+export type SyntheticPackage = ManifestFields & {
   name: string;
   version: string;
   /** Extra files, paths relative to the package root; `package.json` here replaces the generated one. */
   files?: Record<string, string>;
   scripts?: Record<string, string>;
-  dependencies?: Record<string, string>;
   /** Body of the attestations endpoint, served as JSON; absent = 404 and no `dist.attestations`. */
   attestations?: unknown;
+  /**
+   * `dist.tarball` in place of the conventional URL: a path on this registry (`/sigstore/-/sigstore-2.3.1.tgz`,
+   * another package's tarball, or its `%2f` spelling) or any http(s) URL. Yarn then downloads from there
+   * (and pins it in the lockfile as `::__archiveUrl=`). `dist.integrity` still describes this package's own
+   * tarball, as a lying mirror would publish it.
+   */
+  tarball?: string;
 };
+
+/** A plain tarball for a dependency written as a URL: the package's files, or the exact bytes. */
+export type PlainTarball = Omit<SyntheticPackage, 'attestations' | 'tarball'> | Uint8Array;
 
 export type TestRegistry = {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
@@ -43,11 +87,19 @@ export type TestRegistry = {
   fault(spec: string, fault: Fault | null): void;
   /** Adds (or replaces) a generated version; published `2024-01-01`, old enough for Yarn's age gate. */
   add(pkg: SyntheticPackage): void;
+  /**
+   * Serves a tarball at `/files/<fileName>` (not a registry path: for `"dep": "<url>"` dependencies) and
+   * returns its URL. `fileName` ends in `.tgz`.
+   */
+  addFile(fileName: string, pkg: PlainTarball): string;
   /** Every request received, in order (`url` is the raw request target, e.g. `/@scope%2fname`). */
   requests: Array<{method: string, url: string}>;
   /** Stops the server, ending hanging and keep-alive connections at once. Idempotent. */
   close(): Promise<void>;
 };
+
+/** The deterministic tarball `add(pkg)` would serve: tampered bytes for `tarball-bytes`/`tarball-sequence`. */
+export function packPackage(pkg: Omit<SyntheticPackage, 'attestations' | 'tarball'>): Buffer;
 
 export function startRegistry(options?: {fixturesDir?: string, port?: number}): Promise<TestRegistry>;
 

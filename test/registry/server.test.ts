@@ -1,12 +1,13 @@
 import {spawn} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {gunzipSync} from 'node:zlib';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
-import {defaultFixturesDir, startRegistry, type TestRegistry} from './server.mjs';
+import {defaultFixturesDir, packPackage, startRegistry, type TestRegistry} from './server.mjs';
 
 const YARN = resolve(__dirname, `../../.yarn/releases/yarn-4.18.1.cjs`);
 const FIXTURES = defaultFixturesDir();
@@ -23,6 +24,33 @@ async function get(registry: TestRegistry, path: string, headers: Record<string,
 async function getJson(registry: TestRegistry, path: string): Promise<{status: number, body: any}> {
   const {status, bytes} = await get(registry, path);
   return {status, body: JSON.parse(bytes.toString(`utf8`))};
+}
+
+/** The files of a gzipped tarball (regular files only), by path: enough to read a package's package.json. */
+function untar(tgz: Uint8Array): Map<string, string> {
+  const tar = gunzipSync(tgz);
+  const files = new Map<string, string>();
+  for (let at = 0; at + 512 <= tar.length;) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every(byte => byte === 0)) break;
+    const field = (start: number, length: number) => header.subarray(start, start + length).toString(`utf8`).replace(/\0.*$/s, ``);
+    const prefix = field(345, 155);
+    const name = prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
+    const size = parseInt(field(124, 12).trim(), 8);
+    files.set(name, tar.subarray(at + 512, at + 512 + size).toString(`utf8`));
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+/** Runs `body` with a registry of its own, closed afterwards: faults and added packages stay in the test. */
+async function withRegistry(body: (registry: TestRegistry) => Promise<void>): Promise<void> {
+  const own = await startRegistry();
+  try {
+    await body(own);
+  } finally {
+    await own.close();
+  }
 }
 
 const scratchDirs: Array<string> = [];
@@ -252,6 +280,111 @@ describe(`tarballs and attestations`, () => {
       await own.close();
     }
   });
+});
+
+describe(`project shapes and hostile mirrors`, () => {
+  it(`lists os, cpu, optional and peer dependencies in the packument and in the tarball's package.json`, () => withRegistry(async own => {
+    const fields = {
+      dependencies: {sigstore: `^2.0.0`},
+      optionalDependencies: {"@shapes/bundler-linux-x64": `1.0.0`},
+      peerDependencies: {typescript: `>=5`},
+      peerDependenciesMeta: {typescript: {optional: true}},
+      os: [`linux`],
+      cpu: [`x64`],
+    };
+    own.add({name: `@shapes/bundler`, version: `1.0.0`, ...fields});
+    const manifest = (await getJson(own, `/@shapes%2fbundler/1.0.0`)).body;
+    expect(manifest).toMatchObject(fields);
+    expect((await getJson(own, `/@shapes%2fbundler`)).body.versions[`1.0.0`]).toEqual(manifest);
+    const tarball = await get(own, `/@shapes%2fbundler/-/bundler-1.0.0.tgz`);
+    expect(JSON.parse(untar(tarball.bytes).get(`package/package.json`)!)).toEqual({name: `@shapes/bundler`, version: `1.0.0`, ...fields});
+  }));
+
+  it(`manifest-fields lists other dependencies in the packument only, the tarball and attestations unchanged`, () => withRegistry(async own => {
+    const injected = {dependencies: {sigstore: `npm:gundam-visor@1.0.1`, evil: `${own.url}/files/evil-1.0.0.tgz`}};
+    const stored = readFileSync(join(FIXTURES, `tuf-js@1.0.0`, `package.tgz`));
+    own.fault(`tuf-js@1.0.0`, {kind: `manifest-fields`, fields: injected});
+    const manifest = (await getJson(own, `/tuf-js/1.0.0`)).body;
+    expect(manifest.dependencies).toEqual(injected.dependencies);
+    expect((await getJson(own, `/tuf-js`)).body.versions[`1.0.0`].dependencies).toEqual(injected.dependencies);
+    expect(manifest.dist.integrity).toBe(integrityOf(stored));
+    expect(manifest.dist.attestations.url).toBe(`${own.url}/-/npm/v1/attestations/tuf-js@1.0.0`);
+    const tarball = await get(own, `/tuf-js/-/tuf-js-1.0.0.tgz`);
+    expect(tarball.bytes.equals(stored)).toBe(true);
+    expect(JSON.parse(untar(tarball.bytes).get(`package/package.json`)!).dependencies).not.toHaveProperty(`evil`);
+
+    own.fault(`tuf-js@1.0.0`, null);
+    expect((await getJson(own, `/tuf-js/1.0.0`)).body.dependencies).toEqual({});
+    expect(() => own.fault(`tuf-js@1.0.0`, {kind: `manifest-fields`, fields: {dependecies: {}} as never})).toThrow();
+  }));
+
+  it(`points a synthetic package's dist.tarball at another package's URL, in either spelling, or any URL`, () => withRegistry(async own => {
+    own.add({name: `carrier`, version: `1.0.0`, tarball: `/@laurentsimon/provenance-npm-test/-/provenance-npm-test-1.0.5.tgz`});
+    own.add({name: `carrier`, version: `2.0.0`, tarball: `/@laurentsimon%2fprovenance-npm-test/-/provenance-npm-test-1.0.5.tgz`});
+    own.add({name: `carrier`, version: `3.0.0`, tarball: `https://example.invalid/carrier.tgz`});
+    const versions = (await getJson(own, `/carrier`)).body.versions;
+    expect(versions[`1.0.0`].dist.tarball).toBe(`${own.url}/@laurentsimon/provenance-npm-test/-/provenance-npm-test-1.0.5.tgz`);
+    expect(versions[`2.0.0`].dist.tarball).toBe(`${own.url}/@laurentsimon%2fprovenance-npm-test/-/provenance-npm-test-1.0.5.tgz`);
+    expect(versions[`3.0.0`].dist.tarball).toBe(`https://example.invalid/carrier.tgz`);
+    // Both spellings answer the attested package's bytes.
+    const subject = expectedOf(`@laurentsimon__provenance-npm-test@1.0.5`).subjectDigestSha512Hex;
+    expect(sha512Hex((await get(own, `/@laurentsimon/provenance-npm-test/-/provenance-npm-test-1.0.5.tgz`)).bytes)).toBe(subject);
+    expect(() => own.add({name: `carrier`, version: `4.0.0`, tarball: `relative/path.tgz`})).toThrow();
+  }));
+
+  it(`tarball-sequence answers each request in turn (every spelling counts), then repeats the last or cycles`, () => withRegistry(async own => {
+    const spec = `@laurentsimon/provenance-npm-test@1.0.5`;
+    const escaped = `/@laurentsimon%2fprovenance-npm-test/-/provenance-npm-test-1.0.5.tgz`;
+    const plain = `/@laurentsimon/provenance-npm-test/-/provenance-npm-test-1.0.5.tgz`;
+    const genuine = readFileSync(join(FIXTURES, `@laurentsimon__provenance-npm-test@1.0.5`, `package.tgz`));
+    const tampered = packPackage({name: `@laurentsimon/provenance-npm-test`, version: `1.0.5`, scripts: {postinstall: `node -e 1`}});
+
+    own.fault(spec, {kind: `tarball-sequence`, tarballs: [tampered, spec]});
+    // Documents never count as downloads, and describe the first answer.
+    expect((await getJson(own, `/@laurentsimon%2fprovenance-npm-test/1.0.5`)).body.dist.integrity).toBe(integrityOf(tampered));
+    const first = await get(own, escaped);
+    const second = await get(own, plain);
+    const third = await get(own, escaped);
+    expect([first.bytes.equals(tampered), second.bytes.equals(genuine), third.bytes.equals(genuine)]).toEqual([true, true, true]);
+
+    own.fault(spec, {kind: `tarball-sequence`, tarballs: [tampered, genuine], cycle: true});
+    const answers = [];
+    for (let i = 0; i < 4; i++)
+      answers.push((await get(own, escaped)).bytes.equals(tampered) ? `tampered` : `genuine`);
+    expect(answers).toEqual([`tampered`, `genuine`, `tampered`, `genuine`]);
+
+    // A HEAD request is not a download.
+    own.fault(spec, {kind: `tarball-sequence`, tarballs: [tampered, genuine]});
+    expect((await fetch(`${own.url}${escaped}`, {method: `HEAD`})).status).toBe(200);
+    expect((await get(own, escaped)).bytes.equals(tampered)).toBe(true);
+    expect(() => own.fault(spec, {kind: `tarball-sequence`, tarballs: []})).toThrow();
+  }));
+
+  it(`tarball-by-spelling answers the %2f and the / spelling of a scoped tarball URL differently`, () => withRegistry(async own => {
+    const spec = `@laurentsimon/provenance-npm-test@1.0.5`;
+    const tampered = packPackage({name: `@laurentsimon/provenance-npm-test`, version: `1.0.5`});
+    own.fault(spec, {kind: `tarball-by-spelling`, escaped: tampered, plain: spec});
+    const subject = expectedOf(`@laurentsimon__provenance-npm-test@1.0.5`).subjectDigestSha512Hex;
+    for (let i = 0; i < 2; i++) {
+      expect((await get(own, `/@laurentsimon%2Fprovenance-npm-test/-/provenance-npm-test-1.0.5.tgz`)).bytes.equals(tampered)).toBe(true);
+      expect(sha512Hex((await get(own, `/@laurentsimon/provenance-npm-test/-/provenance-npm-test-1.0.5.tgz`)).bytes)).toBe(subject);
+    }
+    expect(() => own.fault(spec, {kind: `tarball-by-spelling`, escaped: `no-such@1.0.0`, plain: spec})).toThrow();
+  }));
+
+  it(`serves plain tarballs under /files/, outside any package's path`, () => withRegistry(async own => {
+    const url = own.addFile(`plain-1.0.0.tgz`, {name: `plain`, version: `1.0.0`, files: {"index.js": `module.exports = 1;\n`}});
+    expect(url).toBe(`${own.url}/files/plain-1.0.0.tgz`);
+    const served = await get(own, `/files/plain-1.0.0.tgz`);
+    expect(served.bytes.equals(packPackage({name: `plain`, version: `1.0.0`, files: {"index.js": `module.exports = 1;\n`}}))).toBe(true);
+    expect(untar(served.bytes).get(`package/index.js`)).toBe(`module.exports = 1;\n`);
+
+    own.addFile(`raw.tgz`, new Uint8Array([1, 2, 3]));
+    expect([...(await get(own, `/files/raw.tgz`)).bytes]).toEqual([1, 2, 3]);
+    expect((await get(own, `/files/missing.tgz`)).status).toBe(404);
+    expect((await get(own, `/plain`)).status).toBe(404);
+    expect(() => own.addFile(`../escape.tgz`, new Uint8Array())).toThrow();
+  }));
 });
 
 describe(`real Yarn installs`, () => {
