@@ -110,9 +110,9 @@ export function gateLines(output: string): Array<string> {
 /** One `yarn provenance audit --json` record (README: "--json"): the fields these tests read. */
 export type AuditRecord = {package: string, name: string, version: string, status: string, code: string | null, allowed: boolean};
 
-/** `yarn provenance audit --json` in this project: its exit code and one record per package it lists. */
+/** `yarn provenance audit -A --json` (every workspace) in this project: its exit code and one record per package. */
 export async function audit(scratch: ScratchProject): Promise<{code: number | null, records: Array<AuditRecord>, output: string}> {
-  const result = await scratch.yarn(`provenance`, `audit`, `--json`);
+  const result = await scratch.yarn(`provenance`, `audit`, `--all`, `--json`);
   const records = result.stdout.split(`\n`).filter(line => line.startsWith(`{`)).map(line => JSON.parse(line) as AuditRecord);
   return {code: result.code, records, output: result.output};
 }
