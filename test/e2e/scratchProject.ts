@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 
@@ -118,7 +118,12 @@ export class ScratchProject {
       child.stdout.on(`data`, chunk => { stdout += chunk; });
       child.stderr.on(`data`, chunk => { stderr += chunk; });
       child.on(`error`, reject);
-      child.on(`close`, code => resolvePromise({code, stdout, stderr, output: stdout + stderr}));
+      child.on(`close`, code => {
+        // PROVENANCE_E2E_LOG=<file>: every Yarn run of the suite, command and output, for a look by hand.
+        if (process.env.PROVENANCE_E2E_LOG)
+          appendFileSync(process.env.PROVENANCE_E2E_LOG, `\n$ yarn ${args.join(` `)}  (in ${this.dir}, exit ${code})\n${stdout}${stderr}`);
+        resolvePromise({code, stdout, stderr, output: stdout + stderr});
+      });
     });
   }
 }
