@@ -1,9 +1,9 @@
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 
 import {loadFixture} from '../helpers/fixtures';
 
@@ -12,6 +12,9 @@ const BIN = resolve(__dirname, `../../bundles/yarn-provenance.cjs`);
 const fixture = loadFixture(`sigstore@2.3.1`);
 const other = loadFixture(`sigstore@1.3.0`);
 const work = mkdtempSync(join(tmpdir(), `provenance-cli-`));
+afterAll(() => {
+  rmSync(work, {recursive: true, force: true});
+});
 
 function run(...args: Array<string>) {
   const result = spawnSync(process.execPath, [BIN, `verify`, ...args], {encoding: `utf8`, env: {...process.env, NO_COLOR: `1`}});

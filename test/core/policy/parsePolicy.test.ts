@@ -1,8 +1,8 @@
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 
 import {DEFAULT_POLICY, loadPolicyFile, parsePolicy} from '../../../sources/core/policy/parsePolicy';
 import {isProvenanceError} from '../../../sources/core/errors';
@@ -128,8 +128,19 @@ describe(`policy digest`, () => {
 });
 
 describe(`loadPolicyFile`, () => {
+  const folders: Array<string> = [];
+  const policyPath = () => {
+    const folder = mkdtempSync(join(tmpdir(), `policy-`));
+    folders.push(folder);
+    return join(folder, `policy.yml`);
+  };
+  afterAll(() => {
+    for (const folder of folders)
+      rmSync(folder, {recursive: true, force: true});
+  });
+
   it(`reads and parses a file, naming it as the origin`, () => {
-    const path = join(mkdtempSync(join(tmpdir(), `policy-`)), `policy.yml`);
+    const path = policyPath();
     writeFileSync(path, `version: 1\n`);
     expect(loadPolicyFile(path).origin).toBe(path);
   });
@@ -145,7 +156,7 @@ describe(`loadPolicyFile`, () => {
   });
 
   it(`reports an invalid file as POLICY_INVALID`, () => {
-    const path = join(mkdtempSync(join(tmpdir(), `policy-`)), `policy.yml`);
+    const path = policyPath();
     writeFileSync(path, `version: 2\n`);
     expect(() => loadPolicyFile(path)).toThrow(expect.objectContaining({code: `POLICY_INVALID`}));
   });
