@@ -2,6 +2,7 @@ import {Builtins, Cli} from 'clipanion';
 
 import {EXIT} from '../core/exitCodes';
 import {VERSION} from '../core/version';
+import {CheckCommand} from './commands/CheckCommand';
 import {VerifyCommand} from './commands/VerifyCommand';
 
 const cli = new Cli({
@@ -10,6 +11,7 @@ const cli = new Cli({
   binaryVersion: VERSION,
 });
 
+cli.register(CheckCommand);
 cli.register(VerifyCommand);
 cli.register(Builtins.HelpCommand);
 cli.register(Builtins.VersionCommand);

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   CERT_PREDICATE_MISMATCH: `invalid`,
   /** The lockfile resolves a dependency to another package or protocol than its range can. */
   LOCKFILE_RESOLUTION_MISMATCH: `invalid`,
+  /** An npm/pnpm lockfile entry whose `integrity` is missing or has no sha512: nothing binds it to an attested tarball. */
+  LOCKED_INTEGRITY_UNUSABLE: `invalid`,
 
   PROVENANCE_MISSING: `violation`,
   /** A git, tarball-URL, `file:` or `exec:` dependency where the rule requires provenance. */
@@ -52,6 +54,8 @@ export const ERROR_CODES = {
   POLICY_INVALID: `usage`,
   TRUST_MATERIAL_INVALID: `usage`,
   INPUT_UNREADABLE: `usage`,
+  /** A package-lock.json or pnpm-lock.yaml that cannot be read as a supported lockfile version. */
+  LOCKFILE_INVALID: `usage`,
   USAGE_INVALID: `usage`,
   /** A plugin setting (`.yarnrc.yml`) has a value it cannot take. */
   SETTING_INVALID: `usage`,

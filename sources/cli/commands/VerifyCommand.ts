@@ -1,13 +1,7 @@
 import {Command, Option} from 'clipanion';
 
-import {homedir} from 'node:os';
-import {join} from 'node:path';
-
 import {runVerify} from '../../core/run/runVerify';
-import type {VerifierFactory} from '../../core/run/runVerify';
-import {loadTrust} from '../../core/trust/loadTrust';
-import {refreshTrust} from '../../core/trust/refresh';
-import {createPackageVerifier, inThreadVerifier} from '../../core/verify/verifyPackage';
+import {verifyInThisThread} from '../verifyInThisThread';
 
 export class VerifyCommand extends Command {
   static override paths = [[`verify`]];
@@ -59,12 +53,3 @@ export class VerifyCommand extends Command {
     }
   }
 }
-
-/** One package: verifying in this thread beats starting a worker. Trust is refreshed unless offline. */
-const verifyInThisThread: VerifierFactory = async ({offline, ...files}) => {
-  const trust = await loadTrust({
-    ...files,
-    refresh: offline ? undefined : () => refreshTrust({cachePath: join(homedir(), `.cache`, `yarn-provenance`, `tuf`), timeoutMs: 3000}),
-  });
-  return {verify: inThreadVerifier(createPackageVerifier(trust)), trustDigest: trust.digest, notes: trust.notes};
-};
