@@ -7,6 +7,11 @@ import {DEFAULT_REGISTRY} from '../core/registry/registryUrls';
 export type NpmConfig = {
   /** The registry for a package: `@scope:registry=` for its scope, else `registry=`, else npm's. */
   registryFor: (name: string) => string;
+  /**
+   * The `Authorization` header for a URL: the `//host[:port]/path/:_authToken=` whose path is the longest
+   * prefix of the URL's, as npm scopes credentials; never sent to any other host.
+   */
+  authorizationFor: (url: string) => string | undefined;
   /** Where each value came from, for messages. */
   files: Array<string>;
 };
@@ -37,8 +42,16 @@ export function readNpmConfig(projectRoot: string, env: NodeJS.ProcessEnv = proc
     values.set(`registry`, fromEnv);
 
   const fallback = values.get(`registry`) ?? DEFAULT_REGISTRY;
+  const tokens = [...values].flatMap(([key, value]) => /^\/\/.+\/:_authToken$/.test(key) ? [[key.slice(0, -`:_authToken`.length), value] as const] : [])
+    .sort(([a], [b]) => b.length - a.length);
   return {
     files: read,
+    authorizationFor: url => {
+      const parsed = URL.canParse(url) ? new URL(url) : null;
+      const nerfed = parsed === null ? `` : `//${parsed.host}${parsed.pathname}`;
+      const token = tokens.find(([prefix]) => nerfed.startsWith(prefix.endsWith(`/`) ? prefix : `${prefix}/`));
+      return token !== undefined ? `Bearer ${token[1]}` : undefined;
+    },
     registryFor: name => {
       const scope = /^(@[^/]+)\//.exec(name)?.[1];
       return trimSlash((scope !== undefined ? values.get(`${scope}:registry`) : undefined) ?? fallback);

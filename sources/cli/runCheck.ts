@@ -10,7 +10,6 @@ import {DEFAULT_POLICY} from '../core/policy/defaultPolicy';
 import {loadPolicyFile} from '../core/policy/parsePolicy';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
-import {createNodeFetcher} from '../core/registry/nodeFetcher';
 import type {Fetcher} from '../core/registry/fetcher.types';
 import {formatVerdict} from '../core/report/formatVerdict';
 import {toMarkdown} from '../core/report/toMarkdown';
@@ -20,6 +19,7 @@ import {toVerdictRecord} from '../core/report/verdictRecord';
 import type {Output, VerifierFactory} from '../core/run/runVerify';
 import {VERSION} from '../core/version';
 import {readNpmConfig} from './npmrc';
+import {createNpmrcFetcher} from './npmrcFetcher';
 
 export type CheckArgs = {
   cwd: string;
@@ -39,7 +39,7 @@ export const POLICY_FILE = `.provenance.yml`;
  * runs, with the lockfile's `integrity` as the bytes binding. Reports as `yarn provenance audit` does, with
  * its exit codes. Nothing is installed or downloaded but attestations.
  */
-export async function runCheck(args: CheckArgs, out: Output, createVerifier: VerifierFactory, fetcher: Fetcher = createNodeFetcher()): Promise<number> {
+export async function runCheck(args: CheckArgs, out: Output, createVerifier: VerifierFactory, fetcher?: Fetcher): Promise<number> {
   try {
     const found = await findLockfile(args.cwd, args.lockfile);
     const root = dirname(found.path);
@@ -48,7 +48,7 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     const policy = findPolicy(root, args.policy);
 
     const verifier = await createVerifier({trustedRootPath: args.trustedRoot, registryKeysPath: args.registryKeys, offline: false});
-    const edges = lockfileEdges({subjects: project.subjects, fetcher, verify: verifier.verify, trustDigest: verifier.trustDigest});
+    const edges = lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig), verify: verifier.verify, trustDigest: verifier.trustDigest});
     const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: args.concurrency});
     const verdicts = await Promise.all(project.subjects.map(locked => checker.check(locked.subject)!)).finally(() => verifier.close?.());
     verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));

@@ -1,5 +1,7 @@
 import {execFile} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 
@@ -48,8 +50,9 @@ type Run = {code: number | null, stdout: string, stderr: string};
 
 /** Asynchronous: the registry answers from this process while the bin runs. */
 function check(cwd: string, ...args: Array<string>): Promise<Run> {
+  const env = {...process.env, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), TEST_TOKEN: `s3cret`};
   return new Promise(done => {
-    execFile(process.execPath, [BIN, `check`, ...TRUST, ...args], {cwd, env: {...process.env, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`)}}, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, `check`, ...TRUST, ...args], {cwd, env}, (error, stdout, stderr) => {
       done({code: error ? (error as NodeJS.ErrnoException & {code: number}).code : 0, stdout, stderr});
     });
   });
@@ -158,6 +161,40 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
     const run = await check(dir, `--json`);
     expect(run.code).toBe(0);
     expect(recordOf(run, `${name}@${version}`)).toMatchObject({status: `verified`});
+  });
+
+  it(`sends a scoped registry its .npmrc token, and reports a refusal as unverifiable, not as a pass`, async () => {
+    // A private registry in front of the test registry: it answers only requests carrying the token.
+    const seen: Array<string | undefined> = [];
+    const gate = createServer((request, response) => {
+      seen.push(request.headers.authorization);
+      if (request.headers.authorization !== `Bearer s3cret`) {
+        response.writeHead(401).end();
+        return;
+      }
+      fetch(`${registry.url}${request.url!.replace(/^\/private/, ``)}`).then(async answer => {
+        response.writeHead(answer.status, {[`content-type`]: `application/json`}).end(Buffer.from(await answer.arrayBuffer()));
+      }, () => response.writeHead(502).end());
+    });
+    await new Promise<void>(listening => gate.listen(0, `127.0.0.1`, listening));
+    const privateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/private`;
+    try {
+      const fixture = loadFixture(`@laurentsimon__provenance-npm-test@1.0.5`);
+      const {name, version} = fixture.pkg;
+      const lock = packageLock({[`node_modules/${name}`]: {version, resolved: `https://registry.npmjs.org/${name}/-/provenance-npm-test-${version}.tgz`, integrity: fixture.expected.integrity}});
+      const scoped = `@laurentsimon:registry=${privateUrl}/\n`;
+
+      const withToken = await check(project(`npm-token`, {[`.npmrc`]: `${scoped}${privateUrl.replace(/^http:/, ``)}/:_authToken=\${TEST_TOKEN}\n`, [`package-lock.json`]: lock}), `--json`);
+      expect(withToken.code).toBe(0);
+      expect(recordOf(withToken, `${name}@${version}`)).toMatchObject({status: `verified`});
+      expect(seen).toEqual([`Bearer s3cret`]);
+
+      const withoutToken = await check(project(`npm-no-token`, {[`.npmrc`]: scoped, [`package-lock.json`]: lock}), `--json`);
+      expect(withoutToken.code).toBe(3);
+      expect(recordOf(withoutToken, `${name}@${version}`)).toMatchObject({status: `unverifiable`, code: `NETWORK_UNVERIFIABLE`});
+    } finally {
+      await new Promise(closed => gate.close(closed));
+    }
   });
 
   it.each([
