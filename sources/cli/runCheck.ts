@@ -1,6 +1,8 @@
 import {existsSync} from 'node:fs';
 import {basename, dirname, join} from 'node:path';
 
+import {LocalStore} from '../core/cache/localStore';
+import {defaultStoreFolder, isInsideFolder} from '../core/cache/storeFolder';
 import {isProvenanceError, kindOf} from '../core/errors';
 import {EXIT, exitCodeFor} from '../core/exitCodes';
 import {lockfileEdges} from '../core/lockfiles/lockfileEdges';
@@ -48,9 +50,16 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     const policy = findPolicy(root, args.policy);
 
     const verifier = await createVerifier({trustedRootPath: args.trustedRoot, registryKeysPath: args.registryKeys, offline: false});
-    const edges = lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig), verify: verifier.verify, trustDigest: verifier.trustDigest});
+    const {store, warning} = await openUserStore(root);
+    if (warning !== null)
+      out.stderr(warning);
+    const edges = {
+      ...lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig), verify: verifier.verify, trustDigest: verifier.trustDigest}),
+      memory: () => store.evidence(),
+    };
     const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: args.concurrency});
     const verdicts = await Promise.all(project.subjects.map(locked => checker.check(locked.subject)!)).finally(() => verifier.close?.());
+    await store.save();
     verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
 
     for (const note of verifier.notes)
@@ -68,6 +77,21 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     }
     throw error;
   }
+}
+
+/**
+ * The plugin's per-user store, so that an unchanged lockfile re-checks nothing: evidence is remembered
+ * under the trust digest, registry, name, version and locked sha512, and the policy is applied afresh on
+ * every run. Its folder comes from the user's environment only; inside the project it is not used.
+ */
+async function openUserStore(root: string): Promise<{store: LocalStore, warning: string | null}> {
+  const folder = defaultStoreFolder();
+  if (!isInsideFolder(folder, root))
+    return {store: await LocalStore.open(folder), warning: null};
+  return {
+    store: await LocalStore.open(null),
+    warning: `The per-user store ${folder} is inside this project, so nothing is remembered and every package is checked afresh (set XDG_CACHE_HOME to a folder outside the project)`,
+  };
 }
 
 function findPolicy(root: string, named: string | undefined): Policy {

@@ -49,8 +49,13 @@ afterAll(async () => {
 type Run = {code: number | null, stdout: string, stderr: string};
 
 /** Asynchronous: the registry answers from this process while the bin runs. */
+/** Each run with a store of its own (nothing remembered between tests), unless one is given. */
 function check(cwd: string, ...args: Array<string>): Promise<Run> {
-  const env = {...process.env, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), TEST_TOKEN: `s3cret`};
+  return checkWithStore(mkdtempSync(join(work, `store-`)), cwd, ...args);
+}
+
+function checkWithStore(store: string, cwd: string, ...args: Array<string>): Promise<Run> {
+  const env = {...process.env, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), TEST_TOKEN: `s3cret`, XDG_CACHE_HOME: store};
   return new Promise(done => {
     execFile(process.execPath, [BIN, `check`, ...TRUST, ...args], {cwd, env}, (error, stdout, stderr) => {
       done({code: error ? (error as NodeJS.ErrnoException & {code: number}).code : 0, stdout, stderr});
@@ -139,6 +144,25 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
     const markdown = await check(dir, `--markdown`);
     expect(markdown.code).toBe(1);
     expect(markdown.stdout).toContain(`| \`tuf-js@1.0.0\` | violation | \`SOURCE_REPO_MISMATCH\``);
+  });
+
+  it(`remembers verified evidence per user: an unchanged lockfile fetches nothing again, and a new policy still applies`, async () => {
+    const store = mkdtempSync(join(work, `store-`));
+    const dir = project(`npm-remembered`, {
+      [`package-lock.json`]: packageLock({[`node_modules/tuf-js`]: npmEntry(`tuf-js`, `1.0.0`, tufJs.expected.integrity)}),
+    });
+    const first = await checkWithStore(store, dir, `--json`);
+    expect(first.code).toBe(0);
+    const before = registry.requests.length;
+
+    const again = await checkWithStore(store, dir, `--json`);
+    expect(again.code).toBe(0);
+    expect(recordOf(again, `tuf-js@1.0.0`)).toMatchObject({status: `verified`, sourceRepo: `https://github.com/theupdateframework/tuf-js`});
+    writeFileSync(join(dir, `.provenance.yml`), POLICY);
+    const stricter = await checkWithStore(store, dir, `--json`);
+    expect(stricter.code).toBe(1);
+    expect(recordOf(stricter, `tuf-js@1.0.0`)).toMatchObject({code: `SOURCE_REPO_MISMATCH`});
+    expect(registry.requests.length).toBe(before);
   });
 
   it(`exits 3, not 1, when the registry does not answer`, async () => {

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 function shell(command: string): Promise<{code: number, output: string}> {
   const home = join(work, `home`);
-  const env = {...process.env, NO_COLOR: `1`, HOME: home, NPM_CONFIG_USERCONFIG: join(home, `.npmrc`)};
+  const env = {...process.env, NO_COLOR: `1`, HOME: home, XDG_CACHE_HOME: join(home, `.cache`), NPM_CONFIG_USERCONFIG: join(home, `.npmrc`)};
   return new Promise(done => {
     execFile(`/bin/sh`, [`-c`, command], {cwd: dir, env}, (error, stdout, stderr) => {
       done({code: error ? Number((error as {code?: unknown}).code) : 0, output: `${stdout}${stderr}`});
