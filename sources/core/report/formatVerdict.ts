@@ -26,7 +26,7 @@ export function formatVerdict(verdict: Verdict): Array<string> {
 
   if (verdict.message)
     lines.push(`  ${verdict.message}`);
-  if (verdict.origin !== undefined)
+  if (verdict.origin !== undefined && verdict.origin !== verdict.found)
     lines.push(`  from      ${verdict.origin}`);
   if (verdict.expected !== undefined)
     lines.push(`  expected  ${verdict.expected}`);
