@@ -113,3 +113,13 @@ describe(`yarn-provenance verify`, () => {
     expect(JSON.parse(result.stdout).status).toBe(`unverifiable`);
   });
 });
+
+describe(`yarn-provenance verify into a pipe that closes early`, () => {
+  it(`drops the rest of the output without a stack trace, and still exits with the verdict's code`, () => {
+    const args = [BIN, `verify`, `--package`, `sigstore@2.3.1`, ...files(), `--source-uri`, `github.com/sigstore/sigstore-js-evil`];
+    const command = `${JSON.stringify(process.execPath)} ${args.map(arg => JSON.stringify(arg)).join(` `)} | head -c 1 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`;
+    const result = spawnSync(`bash`, [`-c`, command], {encoding: `utf8`});
+    expect(result.stderr).not.toContain(`EPIPE`);
+    expect(result.stderr.trim().split(`\n`).pop()).toBe(`exit 1`);
+  });
+});
