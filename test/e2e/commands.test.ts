@@ -1,12 +1,11 @@
 import {readFileSync, writeFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {join} from 'node:path';
 
-import Ajv from 'ajv-draft-04';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
+import {sarifValidator} from '../core/report/sarifSchema';
 import {ATTESTATIONS_DIR} from '../helpers/fixtures';
 import {ScratchProject} from './scratchProject';
 
@@ -37,12 +36,6 @@ afterAll(async () => {
   await registry.close();
 });
 
-function sarifSchema() {
-  const require = createRequire(__filename);
-  const path = join(require.resolve(`@microsoft/jest-sarif/package.json`), `../lib/schemas/sarif-2.1.0-rtm.5.json`);
-  return JSON.parse(readFileSync(path, `utf8`));
-}
-
 describe(`yarn provenance audit`, () => {
   it(`prints a table and exits 1 when a package violates the policy`, async () => {
     const result = await scratch.yarn(`provenance`, `audit`);
@@ -64,13 +57,36 @@ describe(`yarn provenance audit`, () => {
     expect(byName[`gundam-visor`]).toMatchObject({status: `verified`, rule: `default`});
   });
 
-  it(`prints SARIF 2.1.0 that validates against the SARIF schema`, async () => {
+  it(`prints SARIF 2.1.0 that validates with formats, each finding at its yarn.lock entry with fingerprints`, async () => {
     const result = await scratch.yarn(`provenance`, `audit`, `--sarif`);
     expect(result.code).toBe(1);
     const log = JSON.parse(result.stdout);
-    const validate = new Ajv({strict: false, unicodeRegExp: false}).compile(sarifSchema());
-    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-    expect(log.runs[0].results.map((r: any) => r.ruleId)).toEqual([`SOURCE_REPO_MISMATCH`]);
+    const {validate, warnings} = sarifValidator();
+    expect(validate(log)).toBeNull();
+    expect(warnings).toEqual([]);
+    const [finding, ...others] = log.runs[0].results;
+    expect(others).toEqual([]);
+    expect(finding).toMatchObject({ruleId: `SOURCE_REPO_MISMATCH`, level: `error`, partialFingerprints: {packageFinding: `tuf-js@1.0.0:SOURCE_REPO_MISMATCH`}});
+    // The region is the line whose lockfile key resolves to tuf-js@1.0.0.
+    const lockfile = readFileSync(join(scratch.dir, `yarn.lock`), `utf8`).split(`\n`);
+    const {artifactLocation, region} = finding.locations[0].physicalLocation;
+    expect(artifactLocation.uri).toBe(`yarn.lock`);
+    expect(lockfile[region.startLine - 1]).toMatch(/^"tuf-js@npm:1\.0\.0.*:$/);
+    expect(lockfile[region.startLine + 1]).toBe(`  resolution: "tuf-js@npm:1.0.0"`);
+  });
+
+  it(`prints an invalid policy as SARIF at the policy's line, and exits 2`, async () => {
+    scratch.policy(`version: 1\nrules:\n  - packages: [tuf-js]\n    sorce: github.com/attacker/tuf-js\n`);
+    try {
+      const result = await scratch.yarn(`provenance`, `audit`, `--sarif`);
+      expect(result.code, result.output).toBe(2);
+      const log = JSON.parse(result.stdout);
+      expect(sarifValidator().validate(log)).toBeNull();
+      expect(log.runs[0].results.map((r: any) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine]))
+        .toEqual([[`POLICY_INVALID`, `.provenance.yml`, 4]]);
+    } finally {
+      scratch.policy(POLICY);
+    }
   });
 
   it(`prints a Markdown summary for CI job summaries`, async () => {

@@ -1,11 +1,15 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, StreamReport} from '@yarnpkg/core';
+import {Filename, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {Command, Option} from 'clipanion';
+
+import {relative} from 'node:path';
 
 import {isUsageError} from '../../core/errors';
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import {toMarkdown} from '../../core/report/toMarkdown';
-import {toSarif} from '../../core/report/toSarif';
+import {policyProblemsToSarif, toSarif} from '../../core/report/toSarif';
+import {PolicyInvalidError} from '../../core/policy/policyError';
 import {toTable} from '../../core/report/toTable';
 import {toVerdictRecord} from '../../core/report/verdictRecord';
 import {VERSION} from '../../core/version';
@@ -67,6 +71,11 @@ export class AuditCommand extends BaseCommand {
         // The user's own settings, policy or trust files: one coded line, no partial report.
         if (!isUsageError(error))
           throw error;
+        // Code scanning shows a broken policy at its lines; the exit code still says "usage".
+        if (this.sarif && error instanceof PolicyInvalidError) {
+          const policyUri = projectRelative(project, error.origin);
+          this.context.stdout.write(`${JSON.stringify(policyProblemsToSarif(error.problems, {toolVersion: VERSION, policyUri}), null, 2)}\n`);
+        }
         report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
         return null;
       });
@@ -80,7 +89,8 @@ export class AuditCommand extends BaseCommand {
         for (const verdict of result.verdicts)
           report.reportJson(toVerdictRecord(verdict));
       } else if (this.sarif) {
-        this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfileUri: `yarn.lock`}), null, 2)}\n`);
+        const lockfile = await readLockfile(project);
+        this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfile}), null, 2)}\n`);
       } else if (this.markdown) {
         this.context.stdout.write(toMarkdown(result.verdicts, result.policy.origin));
       } else {
@@ -95,6 +105,18 @@ export class AuditCommand extends BaseCommand {
 
     return exitCode;
   }
+}
+
+/** The lockfile as SARIF locates findings in it: its path from the project root, and its text (null when absent). */
+async function readLockfile(project: Project): Promise<{uri: string, text: string | null}> {
+  const path = ppath.join(project.cwd, Filename.lockfile);
+  const text = await xfs.readFilePromise(path, `utf8`).catch(() => null);
+  return {uri: projectRelative(project, npath.fromPortablePath(path)), text};
+}
+
+/** A path as SARIF and CI summaries want it: relative to the project root, with forward slashes. */
+function projectRelative(project: Project, path: string): string {
+  return relative(npath.fromPortablePath(project.cwd), path).split(`\\`).join(`/`);
 }
 
 /** For machine formats on stdout: keep Yarn's own report lines out of the document. */
