@@ -4,6 +4,7 @@ import {formatUtils, MessageName} from '@yarnpkg/core';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {formatVerdict} from '../core/report/formatVerdict';
+import {formatStatusCounts, plural} from '../core/report/statusCounts';
 
 /**
  * The install's report: each blocked package as errors (what was expected, what was found), each
@@ -35,16 +36,7 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
   return {summary, warnings};
 }
 
-/** One line of counts; states that did not occur are left out, except the ones that say all is well. */
+/** One line of counts, by the names the statuses have (statusCounts.ts). */
 export function summarise(verdicts: ReadonlyArray<Verdict>, policy: Policy): string {
-  const count = (status: Verdict[`status`]) => verdicts.filter(verdict => verdict.status === status).length;
-  const parts: Array<[Verdict[`status`], string]> = [
-    [`verified`, `verified`], [`missing`, `without provenance`], [`violation`, `violation`], [`invalid`, `invalid`],
-    [`unverifiable`, `unverifiable`], [`unattestable`, `unattestable`], [`patched`, `patched`], [`project`, `of the project`],
-  ];
-  const shown = parts
-    .filter(([status]) => status === `verified` || status === `missing` || count(status) > 0)
-    .map(([status, label]) => `${count(status)} ${label}${status === `violation` && count(status) !== 1 ? `s` : ``}`);
-  const checked = verdicts.length;
-  return `${checked} package${checked === 1 ? `` : `s`} checked against ${policy.origin}: ${shown.join(`, `)}`;
+  return `${plural(verdicts.length, `package`)} checked against ${policy.origin}: ${formatStatusCounts(verdicts)}`;
 }

@@ -94,6 +94,7 @@ describe(`yarn provenance audit`, () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^## npm provenance/);
     expect(result.stdout).toContain(`| \`tuf-js@1.0.0\` | violation | \`SOURCE_REPO_MISMATCH\``);
+    expect(result.stdout).toContain(`| verified | missing | violation |`);
   });
 
   it(`exits 0 when nothing violates the policy`, async () => {
@@ -129,7 +130,7 @@ describe(`yarn provenance explain`, () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`SOURCE_REPO_MISMATCH`);
     expect(result.stdout).toContain(`rules[1] (packages: tuf-js; line 5)`);
-    expect(result.stdout).toContain(`1.3.6.1.4.1.57264.1.5`);
+    expect(result.stdout).toContain(`GithubWorkflowRepository (1.3.6.1.4.1.57264.1.5)`);
     expect(result.stdout).toContain(`theupdateframework/tuf-js`);
   });
 
@@ -140,6 +141,18 @@ describe(`yarn provenance explain`, () => {
 });
 
 describe(`yarn provenance verify`, () => {
+  it(`exits 2 with USAGE_INVALID, saying what is missing, when no package is given`, async () => {
+    const result = await scratch.yarn(`provenance`, `verify`);
+    expect(result.code, result.output).toBe(2);
+    expect(result.stderr).toMatch(/^USAGE_INVALID: /);
+  });
+
+  it(`takes the package as its argument`, async () => {
+    const dir = join(ATTESTATIONS_DIR, `sigstore@2.3.1`);
+    const result = await scratch.yarn(`provenance`, `verify`, `sigstore@2.3.1`, `--tarball`, join(dir, `package.tgz`), `--attestations`, join(dir, `attestations.json`), `--json`);
+    expect(JSON.parse(result.stdout)).toMatchObject({package: `sigstore@2.3.1`, status: `verified`});
+  });
+
   it(`verifies one package from files, like the standalone bin`, async () => {
     const dir = join(ATTESTATIONS_DIR, `sigstore@2.3.1`);
     const result = await scratch.yarn(`provenance`, `verify`, `--package`, `sigstore@2.3.1`, `--tarball`, join(dir, `package.tgz`), `--attestations`, join(dir, `attestations.json`), `--source-uri`, `github.com/sigstore/sigstore-js-evil`, `--offline`, `--json`);

@@ -6,6 +6,7 @@ import {isUsageError} from '../../core/errors';
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import type {ProjectPackage} from '../projectPackages';
 import {formatVerdict} from '../../core/report/formatVerdict';
+import {describeExtension} from '../../core/report/fulcioExtensionNames';
 
 export class ExplainCommand extends BaseCommand {
   static override paths = [[`provenance`, `explain`]];
@@ -78,8 +79,10 @@ export class ExplainCommand extends BaseCommand {
           if (provenance.integratedTime)
             report.reportInfo(null, `  logged    ${provenance.integratedTime.toISOString()} (Rekor)`);
           report.reportInfo(null, `  SAN       ${identity.subjectAlternativeName ?? `(none)`}`);
-          for (const [oid, value] of Object.entries(identity.extensions))
-            report.reportInfo(null, `  ${oid.padEnd(25)} ${value}`);
+          const named = Object.entries(identity.extensions).map(([oid, value]) => [describeExtension(oid), value] as const);
+          const width = Math.max(0, ...named.map(([name]) => name.length));
+          for (const [name, value] of named)
+            report.reportInfo(null, `  ${name.padEnd(width)}  ${value}`);
         }
         report.reportSeparator();
       }
