@@ -40,8 +40,20 @@ describe(`yarn provenance audit`, () => {
   it(`prints a table and exits 1 when a package violates the policy`, async () => {
     const result = await scratch.yarn(`provenance`, `audit`);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/tuf-js@1\.0\.0\s+violation SOURCE_REPO_MISMATCH/);
-    expect(result.stdout).toMatch(/sigstore@2\.3\.1\s+verified\s+github\.com\/sigstore\/sigstore-js/);
+    expect(result.stdout).toMatch(/tuf-js@1\.0\.0\s+violation\s+SOURCE_REPO_MISMATCH\s+yes\s/);
+    expect(result.stdout).toMatch(/sigstore@2\.3\.1\s+verified\s+no\s+L2\s+sigstore\/sigstore-js\s+github-hosted/);
+    const lines = result.stdout.trimEnd().split(`\n`);
+    expect(Math.max(...lines.map(line => line.length))).toBeLessThanOrEqual(120);
+    expect(lines.at(-1)).toMatch(/4 packages: 2 verified, 0 missing, 1 violation, 1 project; 1 blocking$/);
+  });
+
+  it(`lists only the packages with a finding with -f, in lockfile order`, async () => {
+    const result = await scratch.yarn(`provenance`, `audit`, `-f`);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`tuf-js@1.0.0`);
+    expect(result.stdout).not.toContain(`sigstore@2.3.1`);
+    const json = await scratch.yarn(`provenance`, `audit`, `--failures-only`, `--json`);
+    expect(json.stdout.trim().split(`\n`).map(line => JSON.parse(line).code)).toEqual([`SOURCE_REPO_MISMATCH`]);
   });
 
   it(`prints one JSON record per package with --json`, async () => {

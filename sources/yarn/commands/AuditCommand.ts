@@ -25,7 +25,7 @@ export class AuditCommand extends BaseCommand {
 
       Nothing is installed or changed. Results already established on this machine are reused; the rest is fetched from the registry through Yarn's network settings.
 
-      Output: a table by default; \`--json\` prints one JSON record per package (one per line); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries.
+      Output: a table by default (lockfile order, at most 120 columns, whether each package blocks the install, then the counts per status; \`-f,--failures-only\` lists only the packages with a finding); \`--json\` prints one JSON record per package (one per line); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries.
 
       Packages come from the lockfile; when it lacks some (a first install that was blocked), they are resolved as \`yarn install\` would, without installing. Registry packages are read from Yarn's cache (downloaded into it when missing), so the verdicts are about the bytes an install would link. Git, tarball-URL, \`file:\` and \`exec:\` dependencies are listed as \`unattestable\`; workspaces and links inside the project as the project's own code.
 
@@ -34,6 +34,9 @@ export class AuditCommand extends BaseCommand {
     examples: [[
       `Audit the current workspace's dependencies`,
       `$0 provenance audit`,
+    ], [
+      `List only the packages that block or warn`,
+      `$0 provenance audit --failures-only`,
     ], [
       `Audit every workspace and write SARIF for code scanning`,
       `$0 provenance audit --all --sarif > provenance.sarif`,
@@ -47,6 +50,7 @@ export class AuditCommand extends BaseCommand {
   json = Option.Boolean(`--json`, false, {description: `Print one JSON record per package`});
   sarif = Option.Boolean(`--sarif`, false, {description: `Print a SARIF 2.1.0 log`});
   markdown = Option.Boolean(`--markdown`, false, {description: `Print a Markdown summary`});
+  failuresOnly = Option.Boolean(`-f,--failures-only`, false, {description: `List only the packages with a finding (table and --json)`});
 
   async execute(): Promise<number> {
     if ([this.json, this.sarif, this.markdown].filter(Boolean).length > 1) {
@@ -86,7 +90,7 @@ export class AuditCommand extends BaseCommand {
 
       exitCode = exitCodeFor(result.verdicts);
       if (this.json) {
-        for (const verdict of result.verdicts)
+        for (const verdict of result.verdicts.filter(verdict => !this.failuresOnly || verdict.code !== undefined))
           report.reportJson(toVerdictRecord(verdict));
       } else if (this.sarif) {
         const lockfile = await readLockfile(project);
@@ -94,7 +98,9 @@ export class AuditCommand extends BaseCommand {
       } else if (this.markdown) {
         this.context.stdout.write(toMarkdown(result.verdicts, result.policy.origin));
       } else {
-        for (const line of toTable(result.verdicts))
+        const {text: lockfileText} = await readLockfile(project);
+        // Yarn puts `➤ YN0000: ` (10 columns) before each line: the whole line fits 120 columns.
+        for (const line of toTable(result.verdicts, {lockfileText, failuresOnly: this.failuresOnly, width: 110}))
           report.reportInfo(null, line);
         const present = new Set(result.verdicts.map(verdict => `${verdict.package.name}@${verdict.package.version}`));
         const refused = result.lastBlocked?.packages.filter(pkg => !present.has(`${pkg.name}@${pkg.version}`)) ?? [];
