@@ -107,6 +107,8 @@ describe(`yarn provenance audit`, () => {
     expect(result.stdout).toMatch(/^## npm provenance/);
     expect(result.stdout).toContain(`| \`tuf-js@1.0.0\` | violation | \`SOURCE_REPO_MISMATCH\``);
     expect(result.stdout).toContain(`| verified | missing | violation |`);
+    expect(result.stdout).toContain(`checked against \`.provenance.yml\``);
+    expect(result.stdout).not.toContain(scratch.dir);
   });
 
   it(`exits 0 when nothing violates the policy`, async () => {

@@ -3,7 +3,7 @@ import {Configuration, MessageName, Project, StreamReport} from '@yarnpkg/core';
 import {Filename, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {Command, Option} from 'clipanion';
 
-import {relative} from 'node:path';
+import {isAbsolute, relative} from 'node:path';
 
 import {isUsageError} from '../../core/errors';
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
@@ -96,7 +96,9 @@ export class AuditCommand extends BaseCommand {
         const lockfile = await readLockfile(project);
         this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfile}), null, 2)}\n`);
       } else if (this.markdown) {
-        this.context.stdout.write(toMarkdown(result.verdicts, result.policy.origin));
+        // A job summary is read on another machine: the policy's path from the project root, not this runner's.
+        const origin = isAbsolute(result.policy.origin) ? projectRelative(project, result.policy.origin) : result.policy.origin;
+        this.context.stdout.write(toMarkdown(result.verdicts, origin));
       } else {
         const {text: lockfileText} = await readLockfile(project);
         // Yarn puts `➤ YN0000: ` (10 columns) before each line: the whole line fits 120 columns.
