@@ -148,6 +148,12 @@ describe(`yarn provenance explain`, () => {
     expect(result.stdout).toContain(`theupdateframework/tuf-js`);
   });
 
+  it(`exits 2 with USAGE_INVALID, saying what is missing, when no package is given`, async () => {
+    const result = await scratch.yarn(`provenance`, `explain`);
+    expect(result.code, result.output).toBe(2);
+    expect(result.stderr).toMatch(/^USAGE_INVALID: /);
+  });
+
   it(`exits 2 for a package the project does not have`, async () => {
     const result = await scratch.yarn(`provenance`, `explain`, `left-pad`);
     expect(result.code).toBe(2);

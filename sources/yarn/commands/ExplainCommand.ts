@@ -26,16 +26,21 @@ export class ExplainCommand extends BaseCommand {
     ]],
   });
 
-  package = Option.String({name: `package`});
+  package = Option.String({name: `name[@version]`, required: false});
 
   async execute(): Promise<number> {
+    if (this.package === undefined) {
+      this.context.stderr.write(`USAGE_INVALID: Missing the package to explain: yarn provenance explain <name>[@<version>] (for example yarn provenance explain sigstore)\n`);
+      return EXIT.USAGE;
+    }
+    const spec = this.package;
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
     const {project, workspace} = await Project.find(configuration, this.context.cwd);
     if (!workspace)
       throw new WorkspaceRequiredError(project.cwd, this.context.cwd);
 
-    const at = this.package.lastIndexOf(`@`);
-    const [name, version] = at > 0 ? [this.package.slice(0, at), this.package.slice(at + 1)] : [this.package, undefined];
+    const at = spec.lastIndexOf(`@`);
+    const [name, version] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
     let exitCode: number = EXIT.OK;
 
     await StreamReport.start({configuration, stdout: this.context.stdout, includeFooter: false}, async report => {
@@ -63,7 +68,7 @@ export class ExplainCommand extends BaseCommand {
         return;
       }
       if (result.verdicts.length === 0) {
-        report.reportError(MessageName.UNNAMED, `${this.package} is not a package of this project (run \`yarn why ${name}\`)`);
+        report.reportError(MessageName.UNNAMED, `${spec} is not a package of this project (run \`yarn why ${name}\`)`);
         exitCode = EXIT.USAGE;
         return;
       }
