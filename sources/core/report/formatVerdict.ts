@@ -50,7 +50,9 @@ export function formatVerdict(verdict: Verdict): Array<string> {
   if (evidence && evidence.unknownPredicateTypes.length > 0)
     lines.push(`  ignored   attestations of unknown types: ${evidence.unknownPredicateTypes.join(`, `)}`);
 
-  lines.push(`  rule      ${verdict.rule}`);
+  // A finding's message already names the rule that decided: say it once.
+  if (!verdict.message?.includes(verdict.rule))
+    lines.push(`  rule      ${verdict.rule}`);
   for (const note of verdict.notes)
     lines.push(`  note      ${note}`);
 
