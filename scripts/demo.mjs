@@ -2,7 +2,7 @@
 // scratch Yarn 4 project importing the freshly built plugin, one install allowed and one blocked.
 // Needs no network: everything is served locally from the fixtures.
 import {spawn} from 'node:child_process';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -34,8 +34,9 @@ try {
   process.exit(2);
 }
 
+// The scratch project and its machine folder (`<dir>.machine`), removed at the end unless DEMO_KEEP=1.
+const dir = mkdtempSync(join(tmpdir(), `provenance-demo-`));
 try {
-  const dir = mkdtempSync(join(tmpdir(), `provenance-demo-`));
   console.log(`Registry with real npm attestations: ${registry.url}`);
   console.log(`Scratch project: ${dir}`);
   writeFileSync(join(dir, `package.json`), `{"name": "demo", "private": true}\n`);
@@ -70,4 +71,8 @@ try {
   process.exitCode = allowed === 0 && blocked === 1 ? 0 : 1;
 } finally {
   await registry.close();
+  if (!process.env.DEMO_KEEP) {
+    rmSync(dir, {recursive: true, force: true});
+    rmSync(`${dir}.machine`, {recursive: true, force: true});
+  }
 }

@@ -28,6 +28,15 @@ async function main(args: Array<string>): Promise<number> {
   return cli.run(args);
 }
 
+// A reader that stops early (`… | head`) closes the pipe: the rest of the output is dropped, never a
+// stack trace, and the exit code is still the verdict's (a block piped into `head` still exits 1).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on(`error`, error => {
+    if ((error as NodeJS.ErrnoException).code !== `EPIPE`)
+      throw error;
+  });
+}
+
 main(process.argv.slice(2)).then(code => {
   process.exitCode = code;
 }, error => {

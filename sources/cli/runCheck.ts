@@ -108,7 +108,7 @@ function report(verdicts: Array<Verdict>, policy: Policy, lockfileName: string, 
         out.stdout(JSON.stringify(toVerdictRecord(verdict)));
       return;
     case `sarif`:
-      out.stdout(JSON.stringify(toSarif(verdicts, {toolVersion: VERSION, lockfileUri: lockfileName}), null, 2));
+      out.stdout(JSON.stringify(toSarif(verdicts, {toolVersion: VERSION, lockfile: {uri: lockfileName, text: null}}), null, 2));
       return;
     case `markdown`:
       out.stdout(toMarkdown(verdicts, policy.origin).trimEnd());

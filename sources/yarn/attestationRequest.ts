@@ -1,7 +1,7 @@
 import {subscribe, unsubscribe} from 'node:diagnostics_channel';
 import type {ClientRequest} from 'node:http';
 
-import type {Configuration, Locator} from '@yarnpkg/core';
+import type {Configuration, Ident, Locator} from '@yarnpkg/core';
 import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {ProvenanceError} from '../core/errors';
@@ -25,13 +25,9 @@ export async function fetchAttestationsWithYarn(locator: Locator, pkg: PackageRe
     throw new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Offline mode is on and these attestations were never verified on this machine`});
 
   const path = `/-/npm/v1/attestations/${escapeName(pkg.name)}@${encodeURIComponent(pkg.version)}`;
-  const deadlineMs = DEADLINE_IN_HTTP_TIMEOUTS * Number(configuration.get(`httpTimeout`));
+  const deadlineMs = requestDeadlineMs(configuration);
   try {
-    return await withDeadline(path, deadlineMs, async () => await npmHttpUtils.get(path, {
-      configuration,
-      ident: locator,
-      jsonResponse: false,
-    }) as Buffer);
+    return await getWithDeadline(path, locator, configuration);
   } catch (error) {
     if (error instanceof DeadlinePassed) {
       throw new ProvenanceError({
@@ -49,7 +45,26 @@ export async function fetchAttestationsWithYarn(locator: Locator, pkg: PackageRe
   }
 }
 
-class DeadlinePassed extends Error {}
+/** The overall bound of one request through Yarn's stack (see DEADLINE_IN_HTTP_TIMEOUTS). */
+export function requestDeadlineMs(configuration: Configuration): number {
+  return DEADLINE_IN_HTTP_TIMEOUTS * Number(configuration.get(`httpTimeout`));
+}
+
+/**
+ * A GET through Yarn's npm HTTP stack (scoped registries, auth, proxies) for `path` (a registry path or
+ * a full URL), as bytes, under the overall deadline: rejects with DeadlinePassed when it passes.
+ */
+export async function getWithDeadline(path: string, ident: Ident, configuration: Configuration): Promise<Buffer> {
+  const url = path.startsWith(`/`) ? null : new URL(path);
+  const watched = url === null ? path : `${url.pathname}${url.search}`;
+  return withDeadline(watched, requestDeadlineMs(configuration), async () => await npmHttpUtils.get(path, {
+    configuration,
+    ident,
+    jsonResponse: false,
+  }) as Buffer);
+}
+
+export class DeadlinePassed extends Error {}
 
 const REQUEST_START = `http.client.request.start`;
 

@@ -1,3 +1,5 @@
+import {join} from 'node:path';
+
 import type {Locator, Project} from '@yarnpkg/core';
 
 import type {LocalStore} from '../core/cache/localStore';
@@ -9,7 +11,7 @@ import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
 import type {TrustFiles} from '../core/trust/trustTexts';
 import type {VerifyBody} from '../core/verify/verifyBody.types';
 import type {VerifierPool} from '../core/verify/verifierPool';
-import {openMachineStore} from './machineStore';
+import {machineFolderFor, openMachineStore} from './machineStore';
 import type {ProjectPackage} from './projectPackages';
 import {loadProjectPolicy, policyRootOf} from './projectPolicy';
 import type {ProvenanceSettings} from './settings';
@@ -60,7 +62,8 @@ export class ProjectCheck {
     const {configuration} = project;
     const {settings, store} = context;
     // The public-good trust, kept current through Yarn's network (the user's own files as they are).
-    const trust = await openYarnTrust(configuration, {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath});
+    const machine = machineFolderFor(project);
+    const trust = await openYarnTrust(configuration, {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath}, {folder: machine === null ? null : join(machine, `trust`)});
     // Only the digest here: the trust material itself is built on the workers, when needed.
     const digest = trustDigest(await readTrustTexts(trust.choice.files));
     const pools = new Map<string, VerifierPool>();

@@ -1,9 +1,14 @@
 import type {Configuration, Report} from '@yarnpkg/core';
-import {formatUtils, MessageName} from '@yarnpkg/core';
+import {formatUtils, MessageName, StreamReport} from '@yarnpkg/core';
+import {Filename, npath, ppath, xfs} from '@yarnpkg/fslib';
+
+import {isAbsolute, relative} from 'node:path';
 
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {formatVerdict} from '../core/report/formatVerdict';
+import {annotationPlace, toGithubAnnotation} from '../core/report/githubAnnotation';
+import {formatStatusCounts, plural} from '../core/report/statusCounts';
 
 /**
  * The install's report: each blocked package as errors (what was expected, what was found), each
@@ -16,9 +21,16 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
     report.reportWarning(MessageName.UNNAMED, line);
   };
   const sorted = [...verdicts].sort((a, b) => a.package.name.localeCompare(b.package.name));
+  const annotations = githubAnnotations(report, configuration, policy);
   for (const verdict of sorted) {
     const lines = formatVerdict(verdict).filter(line => !/^ {2}(source|workflow|builder|runner|issuer|publish|ignored) /.test(line));
-    if (!verdict.allowed) {
+    if (!verdict.allowed && annotations !== null) {
+      // Under GitHub Actions Yarn repeats every error after each group it was reported in (three times here):
+      // the details go once into the group, and the package once into an annotation at its lockfile or policy line.
+      for (const line of lines)
+        report.reportInfo(MessageName.UNNAMED, formatUtils.pretty(configuration, line, line.startsWith(` `) ? `grey` : `red`));
+      annotations(verdict);
+    } else if (!verdict.allowed) {
       for (const line of lines)
         report.reportError(MessageName.UNNAMED, formatUtils.pretty(configuration, line, line.startsWith(` `) ? `grey` : `red`));
     } else if (verdict.code !== undefined) {
@@ -35,16 +47,27 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
   return {summary, warnings};
 }
 
-/** One line of counts; states that did not occur are left out, except the ones that say all is well. */
+/**
+ * Under GitHub Actions (and not with `--json`), a writer of one `::error file=…,line=…::` workflow command per blocked
+ * package, at the start of a line of Yarn's stdout as GitHub requires; null elsewhere.
+ */
+function githubAnnotations(report: Report, configuration: Configuration, policy: Policy): ((verdict: Verdict) => void) | null {
+  if (process.env.GITHUB_ACTIONS !== `true` || !(report instanceof StreamReport) || (report as unknown as {json: boolean}).json)
+    return null;
+  const projectCwd = configuration.projectCwd;
+  if (projectCwd === null)
+    return null;
+  const lockfilePath = ppath.join(projectCwd, Filename.lockfile);
+  const lockfileText = xfs.existsSync(lockfilePath) ? xfs.readFileSync(lockfilePath, `utf8`) : null;
+  const fromProject = (path: string) => relative(npath.fromPortablePath(projectCwd), path).split(`\\`).join(`/`);
+  const policyFile = isAbsolute(policy.origin) ? fromProject(policy.origin) : null;
+  return verdict => {
+    const place = annotationPlace(verdict, {lockfileText, lockfileFile: Filename.lockfile, policy, policyFile});
+    process.stdout.write(`${toGithubAnnotation(verdict, place)}\n`);
+  };
+}
+
+/** One line of counts, by the names the statuses have (statusCounts.ts). */
 export function summarise(verdicts: ReadonlyArray<Verdict>, policy: Policy): string {
-  const count = (status: Verdict[`status`]) => verdicts.filter(verdict => verdict.status === status).length;
-  const parts: Array<[Verdict[`status`], string]> = [
-    [`verified`, `verified`], [`missing`, `without provenance`], [`violation`, `violation`], [`invalid`, `invalid`],
-    [`unverifiable`, `unverifiable`], [`unattestable`, `unattestable`], [`patched`, `patched`], [`project`, `of the project`],
-  ];
-  const shown = parts
-    .filter(([status]) => status === `verified` || status === `missing` || count(status) > 0)
-    .map(([status, label]) => `${count(status)} ${label}${status === `violation` && count(status) !== 1 ? `s` : ``}`);
-  const checked = verdicts.length;
-  return `${checked} package${checked === 1 ? `` : `s`} checked against ${policy.origin}: ${shown.join(`, `)}`;
+  return `${plural(verdicts.length, `package`)} checked against ${policy.origin}: ${formatStatusCounts(verdicts)}`;
 }

@@ -3,11 +3,11 @@ import {createHash} from 'node:crypto';
 
 import type {Configuration, Fetcher, FetchResult, Hooks, Locator} from '@yarnpkg/core';
 import {hashUtils, structUtils, tgzUtils} from '@yarnpkg/core';
-import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 import pLimit from 'p-limit';
 
 import type {EvidenceStore} from '../core/cache/localStore';
 import {ProvenanceError} from '../core/errors';
+import {DeadlinePassed, getWithDeadline, requestDeadlineMs} from './attestationRequest';
 import {tarballUrlOf} from './yarnNetwork';
 
 /**
@@ -139,9 +139,10 @@ export class TarballBinding {
       throw new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Offline mode is on, and this cached package was never tied to a registry tarball on this machine`});
     let tarball: Buffer;
     try {
-      tarball = await npmHttpUtils.get(url, {configuration: this.configuration, ident: locator, jsonResponse: false}) as Buffer;
+      tarball = await getWithDeadline(url, locator, this.configuration);
     } catch (error) {
-      throw new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Could not download ${url} to check the cached package: ${(error as Error).message}`, cause: error});
+      const why = error instanceof DeadlinePassed ? `no complete answer within ${requestDeadlineMs(this.configuration) / 1000} s` : (error as Error).message;
+      throw new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Could not download ${url} to check the cached package: ${why}`, cause: error});
     }
 
     const zip = await tgzUtils.convertToZip(tarball, {configuration: this.configuration, prefixPath: structUtils.getIdentVendorPath(locator), stripComponents: 1});

@@ -1,3 +1,5 @@
+import {randomUUID} from 'node:crypto';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
 import type {Configuration} from '@yarnpkg/core';
@@ -23,15 +25,17 @@ export function trustCacheFolder(): string {
  * `choice.notes` holds the one line to show when the copy in use is not fresh; `refreshAfterRotation`
  * serves verifyWithTrustRecovery (sources/core/trust/recoverTrust.ts).
  */
-export async function openYarnTrust(configuration: Configuration, files: TrustFiles, options: {folder?: string, repository?: TufRepository} = {}): Promise<MachineTrust> {
+export async function openYarnTrust(configuration: Configuration, files: TrustFiles, options: {folder?: string | null, repository?: TufRepository} = {}): Promise<MachineTrust> {
   const {folder = trustCacheFolder(), repository} = options;
   return MachineTrust.open({
-    folder,
+    // No usable per-user folder (it would be inside the project): a folder that is never written and
+    // holds nothing, and no refresh, so only the embedded copy is used.
+    folder: folder ?? join(tmpdir(), `yarn-plugin-provenance-unused-${randomUUID()}`),
     fetcher: yarnFetcher(configuration),
     files: {trustedRootPath: files.trustedRootPath, registryKeysPath: files.registryKeysPath},
     // PROVENANCE_TRUST_REFRESH=off (the user's environment, never the repository's) keeps air-gapped
     // CI and the tests off the public TUF repository: the copy at hand is used, with its note.
-    offline: configuration.get(`enableOfflineMode`) === true || process.env.PROVENANCE_TRUST_REFRESH === `off`,
+    offline: folder === null || configuration.get(`enableOfflineMode`) === true || process.env.PROVENANCE_TRUST_REFRESH === `off`,
     repository,
   });
 }

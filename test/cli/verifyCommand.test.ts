@@ -45,6 +45,35 @@ describe(`yarn-provenance verify`, () => {
     expect(JSON.parse(result.stdout)).toMatchObject({status: `violation`, code: `SOURCE_REPO_MISMATCH`, expected: `github.com/sigstore/sigstore-js-evil`});
   });
 
+  it(`writes found as the policy writes a repository, like expected`, () => {
+    const result = run(`sigstore@2.3.1`, ...files(), `--source-uri`, `github.com/sigstore/sigstore-js-evil`, `--json`);
+    expect(JSON.parse(result.stdout)).toMatchObject({code: `SOURCE_REPO_MISMATCH`, found: `github.com/sigstore/sigstore-js`});
+  });
+
+  it(`takes the package as its argument, the same as --package`, () => {
+    const result = run(`sigstore@2.3.1`, ...files(), `--json`);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({package: `sigstore@2.3.1`, status: `verified`});
+  });
+
+  it(`exits 2 with USAGE_INVALID when no package is given, or two different ones`, () => {
+    const none = run();
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^USAGE_INVALID: /);
+    const two = run(`sigstore@2.3.1`, `--package`, `sigstore@1.8.0`, ...files());
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/^USAGE_INVALID: /);
+  });
+
+  it(`exits 1 when --source-uri is given and the package has no attestations at all`, () => {
+    const empty = join(work, `no-attestations.json`);
+    writeFileSync(empty, `{"attestations": []}`);
+    const only = loadFixture(`sigstore@1.8.0`);
+    const result = run(`sigstore@1.8.0`, `--tarball`, join(only.dir, `package.tgz`), `--attestations`, empty, `--offline`, `--source-uri`, `github.com/sigstore/sigstore-js`, `--json`);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({status: `missing`, code: `PROVENANCE_MISSING`, allowed: false});
+  });
+
   it(`exits 1 with BUILDER_MISMATCH when the builder differs`, () => {
     const result = run(`--package`, `sigstore@2.3.1`, ...files(), `--builder-id`, `https://github.com/slsa-framework/*`, `--json`);
     expect(result.code).toBe(1);
@@ -111,5 +140,15 @@ describe(`yarn-provenance verify`, () => {
     const result = run(`--package`, `sigstore@2.3.1`, `--registry`, `http://127.0.0.1:9`, `--json`, `--trusted-root`, join(fixture.dir, `../../sigstore/trusted_root.json`));
     expect(result.code).toBe(3);
     expect(JSON.parse(result.stdout).status).toBe(`unverifiable`);
+  });
+});
+
+describe(`yarn-provenance verify into a pipe that closes early`, () => {
+  it(`drops the rest of the output without a stack trace, and still exits with the verdict's code`, () => {
+    const args = [BIN, `verify`, `--package`, `sigstore@2.3.1`, ...files(), `--source-uri`, `github.com/sigstore/sigstore-js-evil`];
+    const command = `${JSON.stringify(process.execPath)} ${args.map(arg => JSON.stringify(arg)).join(` `)} | head -c 1 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`;
+    const result = spawnSync(`bash`, [`-c`, command], {encoding: `utf8`});
+    expect(result.stderr).not.toContain(`EPIPE`);
+    expect(result.stderr.trim().split(`\n`).pop()).toBe(`exit 1`);
   });
 });

@@ -1,12 +1,11 @@
 import {readFileSync, writeFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {join} from 'node:path';
 
-import Ajv from 'ajv-draft-04';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {startRegistry} from '../registry/server.mjs';
 import type {TestRegistry} from '../registry/server.mjs';
+import {sarifValidator} from '../core/report/sarifSchema';
 import {ATTESTATIONS_DIR} from '../helpers/fixtures';
 import {ScratchProject} from './scratchProject';
 
@@ -37,18 +36,24 @@ afterAll(async () => {
   await registry.close();
 });
 
-function sarifSchema() {
-  const require = createRequire(__filename);
-  const path = join(require.resolve(`@microsoft/jest-sarif/package.json`), `../lib/schemas/sarif-2.1.0-rtm.5.json`);
-  return JSON.parse(readFileSync(path, `utf8`));
-}
-
 describe(`yarn provenance audit`, () => {
   it(`prints a table and exits 1 when a package violates the policy`, async () => {
     const result = await scratch.yarn(`provenance`, `audit`);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/tuf-js@1\.0\.0\s+violation SOURCE_REPO_MISMATCH/);
-    expect(result.stdout).toMatch(/sigstore@2\.3\.1\s+verified\s+github\.com\/sigstore\/sigstore-js/);
+    expect(result.stdout).toMatch(/tuf-js@1\.0\.0\s+violation\s+SOURCE_REPO_MISMATCH\s+yes\s/);
+    expect(result.stdout).toMatch(/sigstore@2\.3\.1\s+verified\s+no\s+L2\s+sigstore\/sigstore-js\s+github-hosted/);
+    const lines = result.stdout.trimEnd().split(`\n`);
+    expect(Math.max(...lines.map(line => line.length))).toBeLessThanOrEqual(120);
+    expect(lines.at(-1)).toMatch(/4 packages: 2 verified, 0 missing, 1 violation, 1 project; 1 blocking$/);
+  });
+
+  it(`lists only the packages with a finding with -f, in lockfile order`, async () => {
+    const result = await scratch.yarn(`provenance`, `audit`, `-f`);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`tuf-js@1.0.0`);
+    expect(result.stdout).not.toContain(`sigstore@2.3.1`);
+    const json = await scratch.yarn(`provenance`, `audit`, `--failures-only`, `--json`);
+    expect(json.stdout.trim().split(`\n`).map(line => JSON.parse(line).code)).toEqual([`SOURCE_REPO_MISMATCH`]);
   });
 
   it(`prints one JSON record per package with --json`, async () => {
@@ -64,13 +69,36 @@ describe(`yarn provenance audit`, () => {
     expect(byName[`gundam-visor`]).toMatchObject({status: `verified`, rule: `default`});
   });
 
-  it(`prints SARIF 2.1.0 that validates against the SARIF schema`, async () => {
+  it(`prints SARIF 2.1.0 that validates with formats, each finding at its yarn.lock entry with fingerprints`, async () => {
     const result = await scratch.yarn(`provenance`, `audit`, `--sarif`);
     expect(result.code).toBe(1);
     const log = JSON.parse(result.stdout);
-    const validate = new Ajv({strict: false, unicodeRegExp: false}).compile(sarifSchema());
-    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-    expect(log.runs[0].results.map((r: any) => r.ruleId)).toEqual([`SOURCE_REPO_MISMATCH`]);
+    const {validate, warnings} = sarifValidator();
+    expect(validate(log)).toBeNull();
+    expect(warnings).toEqual([]);
+    const [finding, ...others] = log.runs[0].results;
+    expect(others).toEqual([]);
+    expect(finding).toMatchObject({ruleId: `SOURCE_REPO_MISMATCH`, level: `error`, partialFingerprints: {packageFinding: `tuf-js@1.0.0:SOURCE_REPO_MISMATCH`}});
+    // The region is the line whose lockfile key resolves to tuf-js@1.0.0.
+    const lockfile = readFileSync(join(scratch.dir, `yarn.lock`), `utf8`).split(`\n`);
+    const {artifactLocation, region} = finding.locations[0].physicalLocation;
+    expect(artifactLocation.uri).toBe(`yarn.lock`);
+    expect(lockfile[region.startLine - 1]).toMatch(/^"tuf-js@npm:1\.0\.0.*:$/);
+    expect(lockfile[region.startLine + 1]).toBe(`  resolution: "tuf-js@npm:1.0.0"`);
+  });
+
+  it(`prints an invalid policy as SARIF at the policy's line, and exits 2`, async () => {
+    scratch.policy(`version: 1\nrules:\n  - packages: [tuf-js]\n    sorce: github.com/attacker/tuf-js\n`);
+    try {
+      const result = await scratch.yarn(`provenance`, `audit`, `--sarif`);
+      expect(result.code, result.output).toBe(2);
+      const log = JSON.parse(result.stdout);
+      expect(sarifValidator().validate(log)).toBeNull();
+      expect(log.runs[0].results.map((r: any) => [r.ruleId, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine]))
+        .toEqual([[`POLICY_INVALID`, `.provenance.yml`, 4]]);
+    } finally {
+      scratch.policy(POLICY);
+    }
   });
 
   it(`prints a Markdown summary for CI job summaries`, async () => {
@@ -78,6 +106,9 @@ describe(`yarn provenance audit`, () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^## npm provenance/);
     expect(result.stdout).toContain(`| \`tuf-js@1.0.0\` | violation | \`SOURCE_REPO_MISMATCH\``);
+    expect(result.stdout).toContain(`| verified | missing | violation |`);
+    expect(result.stdout).toContain(`checked against \`.provenance.yml\``);
+    expect(result.stdout).not.toContain(scratch.dir);
   });
 
   it(`exits 0 when nothing violates the policy`, async () => {
@@ -113,8 +144,14 @@ describe(`yarn provenance explain`, () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`SOURCE_REPO_MISMATCH`);
     expect(result.stdout).toContain(`rules[1] (packages: tuf-js; line 5)`);
-    expect(result.stdout).toContain(`1.3.6.1.4.1.57264.1.5`);
+    expect(result.stdout).toContain(`GithubWorkflowRepository (1.3.6.1.4.1.57264.1.5)`);
     expect(result.stdout).toContain(`theupdateframework/tuf-js`);
+  });
+
+  it(`exits 2 with USAGE_INVALID, saying what is missing, when no package is given`, async () => {
+    const result = await scratch.yarn(`provenance`, `explain`);
+    expect(result.code, result.output).toBe(2);
+    expect(result.stderr).toMatch(/^USAGE_INVALID: /);
   });
 
   it(`exits 2 for a package the project does not have`, async () => {
@@ -124,6 +161,18 @@ describe(`yarn provenance explain`, () => {
 });
 
 describe(`yarn provenance verify`, () => {
+  it(`exits 2 with USAGE_INVALID, saying what is missing, when no package is given`, async () => {
+    const result = await scratch.yarn(`provenance`, `verify`);
+    expect(result.code, result.output).toBe(2);
+    expect(result.stderr).toMatch(/^USAGE_INVALID: /);
+  });
+
+  it(`takes the package as its argument`, async () => {
+    const dir = join(ATTESTATIONS_DIR, `sigstore@2.3.1`);
+    const result = await scratch.yarn(`provenance`, `verify`, `sigstore@2.3.1`, `--tarball`, join(dir, `package.tgz`), `--attestations`, join(dir, `attestations.json`), `--json`);
+    expect(JSON.parse(result.stdout)).toMatchObject({package: `sigstore@2.3.1`, status: `verified`});
+  });
+
   it(`verifies one package from files, like the standalone bin`, async () => {
     const dir = join(ATTESTATIONS_DIR, `sigstore@2.3.1`);
     const result = await scratch.yarn(`provenance`, `verify`, `--package`, `sigstore@2.3.1`, `--tarball`, join(dir, `package.tgz`), `--attestations`, join(dir, `attestations.json`), `--source-uri`, `github.com/sigstore/sigstore-js-evil`, `--offline`, `--json`);

@@ -69,8 +69,6 @@ function lockfileChecksum(scratch: ScratchProject): string {
   return checksum!;
 }
 
-
-
 /** A fresh clone's blocked install: the forged zip's code never reaches node_modules. */
 function expectBlockedByBinding(result: RunResult, scratch: ScratchProject, before: ReturnType<typeof snapshot>): void {
   expect(result.code, result.output).toBe(1);
@@ -168,5 +166,24 @@ describe(`globalFolder pointed at a folder committed in the repository, holding 
 
     expectBlockedByBinding(result, clone, before);
     expect(storeContents(store)).toEqual(committed);
+  });
+});
+
+describe(`XDG_CACHE_HOME pointed inside the project, holding a forged store`, () => {
+  it(`is never read: the install says so, and the forged zip is still blocked`, async () => {
+    const clone = forged.cloneTo(registry.url);
+    // What a repository would commit if it could make the per-user folder its own: a binding of the
+    // forged zip to the genuine tarball's hash, in today's store format.
+    const cacheHome = join(clone.dir, `.cache`);
+    const store = join(cacheHome, `yarn-plugin-provenance`);
+    mkdirSync(store, {recursive: true});
+    writeFileSync(join(store, `evidence-v4.json`), JSON.stringify({format: 4, bindings: {[lockfileChecksum(forged).split(`/`).pop()!]: GENUINE_TARBALL_SHA512}, evidence: {}}));
+    clone.cacheHome = cacheHome;
+    const before = snapshot(clone);
+
+    const result = await clone.yarn(`install`, `--immutable`);
+
+    expectBlockedByBinding(result, clone, before);
+    expect(result.output).toContain(`is inside this project`);
   });
 });

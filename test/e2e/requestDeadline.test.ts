@@ -42,3 +42,26 @@ describe(`an attestations answer that drips forever`, () => {
     }
   });
 });
+
+describe(`a tarball that drips forever while a cached package is tied to it`, () => {
+  it(`ends the install as NETWORK_UNVERIFIABLE with exit 1 under enforce, never as a pass and never a hang`, async () => {
+    const origin = new ScratchProject(registry.url, {settings: {httpTimeout: HTTP_TIMEOUT_MS}});
+    let fresh: ScratchProject | undefined;
+    try {
+      await origin.importPlugin();
+      origin.policy(SIGSTORE_POLICY);
+      expect((await origin.yarn(`add`, `sigstore@2.3.1`)).code).toBe(0);
+      // A machine that never saw this cache must download the tarball to tie the committed zip to it.
+      fresh = origin.cloneTo(registry.url, {httpTimeout: HTTP_TIMEOUT_MS});
+      registry.fault(`sigstore@2.3.1`, {kind: `tarball-drip`, intervalMs: DRIP_INTERVAL_MS});
+      const lockfile = fresh.read(`yarn.lock`);
+      const result = await fresh.yarn(`install`, `--immutable`);
+      expect(result.code, result.output).toBe(1);
+      expect(result.output).toContain(`NETWORK_UNVERIFIABLE`);
+      expect(fresh.exists(`node_modules/sigstore`)).toBe(false);
+      expect(fresh.read(`yarn.lock`)).toBe(lockfile);
+    } finally {
+      registry.fault(`sigstore@2.3.1`, null);
+    }
+  });
+});

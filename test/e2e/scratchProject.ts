@@ -33,7 +33,7 @@ export class ScratchProject {
   readonly dir: string;
   readonly globalFolder: string;
   /** `XDG_CACHE_HOME` of this project's Yarn runs: the plugin's store is `<it>/yarn-plugin-provenance`. */
-  readonly cacheHome: string;
+  cacheHome: string;
 
   static removeAll(): void {
     for (const base of made.splice(0))

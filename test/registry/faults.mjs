@@ -7,7 +7,7 @@
 import {EXTRA_FIELDS, parseSpec} from './packuments.mjs';
 
 const FAULT_KINDS = new Set([
-  `attestations-status`, `attestations-hang`, `attestations-drip`, `attestations-body`, `attestations-from`,
+  `attestations-status`, `attestations-hang`, `attestations-drip`, `attestations-body`, `attestations-from`, `tarball-drip`,
   `tarball-from`, `tarball-bytes`, `tarball-sequence`, `tarball-by-spelling`, `manifest-fields`,
 ]);
 const MANIFEST_FIELDS = new Set([`dependencies`, ...EXTRA_FIELDS]);
@@ -18,8 +18,8 @@ export function checkFault(fault, fixtures) {
     throw new Error(`Unknown fault: ${JSON.stringify(fault)}`);
   if (fault.kind === `attestations-status` && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599))
     throw new Error(`attestations-status needs an HTTP status, got ${fault.status}`);
-  if (fault.kind === `attestations-drip` && !(Number.isInteger(fault.intervalMs) && fault.intervalMs > 0))
-    throw new Error(`attestations-drip needs a positive intervalMs, got ${fault.intervalMs}`);
+  if ((fault.kind === `attestations-drip` || fault.kind === `tarball-drip`) && !(Number.isInteger(fault.intervalMs) && fault.intervalMs > 0))
+    throw new Error(`${fault.kind} needs a positive intervalMs, got ${fault.intervalMs}`);
   if (fault.kind === `attestations-body` && typeof fault.body !== `string`)
     throw new Error(`attestations-body needs a string body`);
   if (fault.kind === `tarball-bytes` && !(fault.bytes instanceof Uint8Array))

@@ -12,6 +12,8 @@ export type Fault =
    * forever, until `close()`: no idle timeout ever fires, only an overall deadline ends it.
    */
   | {kind: 'attestations-drip', intervalMs: number}
+  /** The tarball URL answers 200, then one byte every `intervalMs` forever (the packument describes the real bytes). */
+  | {kind: 'tarball-drip', intervalMs: number}
   /** The attestations endpoint answers 200 with this raw body (garbage, truncated JSON, …). */
   | {kind: 'attestations-body', body: string}
   /** The attestations endpoint answers another fixture's attestations.json (folder name or `name@version`). */

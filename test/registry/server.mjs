@@ -102,6 +102,9 @@ export async function startRegistry(options = {}) {
         : null;
       const entry = version !== null ? versions.get(version) : undefined;
       if (!entry) return notFound(req, res);
+      // Answered, but never finished (the packument still describes the real bytes).
+      const fault = faults.get(`${entry.name}@${entry.version}`)?.fault;
+      if (fault?.kind === `tarball-drip` && req.method === `GET`) return drip(res, fault.intervalMs);
       return send(req, res, 200, req.method === `HEAD` ? served(entry).tarball : download(entry, pathname), `application/octet-stream`);
     }
 

@@ -1,5 +1,7 @@
 import {Command, Option} from 'clipanion';
 
+import {EXIT} from '../../core/exitCodes';
+import {packageArgument} from '../../core/run/packageArgument';
 import {runVerify} from '../../core/run/runVerify';
 import {verifyInThisThread} from '../verifyInThisThread';
 
@@ -17,7 +19,7 @@ export class VerifyCommand extends Command {
     `,
     examples: [[
       `Verify a downloaded package against the repository it must come from`,
-      `$0 verify --package sigstore@2.3.1 --tarball sigstore-2.3.1.tgz --attestations attestations.json --source-uri github.com/sigstore/sigstore-js`,
+      `$0 verify sigstore@2.3.1 --tarball sigstore-2.3.1.tgz --attestations attestations.json --source-uri github.com/sigstore/sigstore-js`,
     ], [
       `Verify against a policy file, with machine-readable output`,
       `$0 verify --package @sigstore/bundle@2.3.2 --policy .provenance.yml --json`,
@@ -27,7 +29,8 @@ export class VerifyCommand extends Command {
     ]],
   });
 
-  package = Option.String(`--package`, {required: true, description: `The package as <name>@<version>`});
+  spec = Option.String({name: `name@version`, required: false});
+  packageOption = Option.String(`--package`, {description: `The package as <name>@<version> (or give it as the argument)`});
   tarball = Option.String(`--tarball`, {description: `The package tarball (.tgz); downloaded from the registry when absent`});
   attestations = Option.String(`--attestations`, {description: `The registry's attestations answer (JSON); fetched when absent`});
   sourceUri = Option.String(`--source-uri`, {description: `Require this source repository, e.g. github.com/owner/repo`});
@@ -44,8 +47,13 @@ export class VerifyCommand extends Command {
       stdout: (line: string) => this.context.stdout.write(`${line}\n`),
       stderr: (line: string) => this.context.stderr.write(`${line}\n`),
     };
+    const chosen = packageArgument(this, `yarn-provenance verify`);
+    if (`problem` in chosen) {
+      out.stderr(`USAGE_INVALID: ${chosen.problem}`);
+      return EXIT.USAGE;
+    }
     try {
-      return await runVerify(this, out, verifyInThisThread);
+      return await runVerify({...this, package: chosen.spec}, out, verifyInThisThread);
     } catch (error) {
       // A bug, not a verdict: one line, and an exit code no verdict uses.
       out.stderr(`Internal error: ${(error as Error).message}`);

@@ -60,8 +60,10 @@ function checkIdentity(rule: Rule, verified: VerifiedProvenance): Violation | un
   const {identity, claims} = verified.provenance!;
   const shown = (value: string | undefined) => value ?? `(not recorded in the certificate)`;
 
-  if (rule.source && !rule.source.some(pattern => identity.sourceRepo !== undefined && repoMatches(pattern, identity.sourceRepo)))
-    return {code: `SOURCE_REPO_MISMATCH`, what: `Source repository`, expected: rule.source.join(` or `), found: shown(identity.sourceRepo)};
+  if (rule.source && !rule.source.some(pattern => identity.sourceRepo !== undefined && repoMatches(pattern, identity.sourceRepo))) {
+    // Found is written as the policy writes repositories (no scheme), so that the two read alike.
+    return {code: `SOURCE_REPO_MISMATCH`, what: `Source repository`, expected: rule.source.join(` or `), found: shown(identity.sourceRepo?.replace(/^https:\/\//, ``))};
+  }
   if (rule.ref && !(identity.ref !== undefined && matchesAnyGlob(rule.ref, identity.ref)))
     return {code: `REF_MISMATCH`, what: `Git ref`, expected: rule.ref.join(` or `), found: shown(identity.ref)};
   if (rule.workflow && !(identity.workflowPath !== undefined && matchesAnyGlob(rule.workflow, identity.workflowPath)))

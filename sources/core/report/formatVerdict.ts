@@ -26,7 +26,7 @@ export function formatVerdict(verdict: Verdict): Array<string> {
 
   if (verdict.message)
     lines.push(`  ${verdict.message}`);
-  if (verdict.origin !== undefined)
+  if (verdict.origin !== undefined && verdict.origin !== verdict.found)
     lines.push(`  from      ${verdict.origin}`);
   if (verdict.expected !== undefined)
     lines.push(`  expected  ${verdict.expected}`);
@@ -50,7 +50,9 @@ export function formatVerdict(verdict: Verdict): Array<string> {
   if (evidence && evidence.unknownPredicateTypes.length > 0)
     lines.push(`  ignored   attestations of unknown types: ${evidence.unknownPredicateTypes.join(`, `)}`);
 
-  lines.push(`  rule      ${verdict.rule}`);
+  // A finding's message already names the rule that decided: say it once.
+  if (!verdict.message?.includes(verdict.rule))
+    lines.push(`  rule      ${verdict.rule}`);
   for (const note of verdict.notes)
     lines.push(`  note      ${note}`);
 

@@ -1,17 +1,19 @@
 import type {Verdict} from '../provenance.types';
+import {countByStatus, plural, STATUSES} from './statusCounts';
 import {toVerdictRecord} from './verdictRecord';
 
 /** A summary for CI job summaries ($GITHUB_STEP_SUMMARY): counts, then the packages that need a look. */
 export function toMarkdown(verdicts: ReadonlyArray<Verdict>, policyOrigin: string): string {
-  const count = (status: Verdict[`status`]) => verdicts.filter(verdict => verdict.status === status).length;
+  const counts = countByStatus(verdicts);
   const lines = [
     `## npm provenance`,
     ``,
-    `${verdicts.length} packages checked against \`${policyOrigin}\`.`,
+    `${plural(verdicts.length, `package`)} checked against \`${policyOrigin}\`.`,
     ``,
-    `| verified | without provenance | violations | invalid | unverifiable | unattestable |`,
-    `| ---: | ---: | ---: | ---: | ---: | ---: |`,
-    `| ${count(`verified`)} | ${count(`missing`)} | ${count(`violation`)} | ${count(`invalid`)} | ${count(`unverifiable`)} | ${count(`unattestable`)} |`,
+    // Columns named as the statuses are, so that the summary reads like the table and `--json`.
+    `| ${STATUSES.join(` | `)} |`,
+    `|${STATUSES.map(() => ` ---: `).join(`|`)}|`,
+    `| ${STATUSES.map(status => counts[status]).join(` | `)} |`,
   ];
 
   const findings = verdicts.filter(verdict => verdict.code !== undefined).map(toVerdictRecord);

@@ -1,11 +1,15 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, StreamReport} from '@yarnpkg/core';
+import {Filename, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {Command, Option} from 'clipanion';
+
+import {isAbsolute, relative} from 'node:path';
 
 import {isUsageError} from '../../core/errors';
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import {toMarkdown} from '../../core/report/toMarkdown';
-import {toSarif} from '../../core/report/toSarif';
+import {policyProblemsToSarif, toSarif} from '../../core/report/toSarif';
+import {PolicyInvalidError} from '../../core/policy/policyError';
 import {toTable} from '../../core/report/toTable';
 import {toVerdictRecord} from '../../core/report/verdictRecord';
 import {VERSION} from '../../core/version';
@@ -21,7 +25,7 @@ export class AuditCommand extends BaseCommand {
 
       Nothing is installed or changed. Results already established on this machine are reused; the rest is fetched from the registry through Yarn's network settings.
 
-      Output: a table by default; \`--json\` prints one JSON record per package (one per line); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries.
+      Output: a table by default (lockfile order, at most 120 columns, whether each package blocks the install, then the counts per status; \`-f,--failures-only\` lists only the packages with a finding); \`--json\` prints one JSON record per package (one per line); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries.
 
       Packages come from the lockfile; when it lacks some (a first install that was blocked), they are resolved as \`yarn install\` would, without installing. Registry packages are read from Yarn's cache (downloaded into it when missing), so the verdicts are about the bytes an install would link. Git, tarball-URL, \`file:\` and \`exec:\` dependencies are listed as \`unattestable\`; workspaces and links inside the project as the project's own code.
 
@@ -30,6 +34,9 @@ export class AuditCommand extends BaseCommand {
     examples: [[
       `Audit the current workspace's dependencies`,
       `$0 provenance audit`,
+    ], [
+      `List only the packages that block or warn`,
+      `$0 provenance audit --failures-only`,
     ], [
       `Audit every workspace and write SARIF for code scanning`,
       `$0 provenance audit --all --sarif > provenance.sarif`,
@@ -43,6 +50,7 @@ export class AuditCommand extends BaseCommand {
   json = Option.Boolean(`--json`, false, {description: `Print one JSON record per package`});
   sarif = Option.Boolean(`--sarif`, false, {description: `Print a SARIF 2.1.0 log`});
   markdown = Option.Boolean(`--markdown`, false, {description: `Print a Markdown summary`});
+  failuresOnly = Option.Boolean(`-f,--failures-only`, false, {description: `List only the packages with a finding (table and --json)`});
 
   async execute(): Promise<number> {
     if ([this.json, this.sarif, this.markdown].filter(Boolean).length > 1) {
@@ -67,6 +75,11 @@ export class AuditCommand extends BaseCommand {
         // The user's own settings, policy or trust files: one coded line, no partial report.
         if (!isUsageError(error))
           throw error;
+        // Code scanning shows a broken policy at its lines; the exit code still says "usage".
+        if (this.sarif && error instanceof PolicyInvalidError) {
+          const policyUri = projectRelative(project, error.origin);
+          this.context.stdout.write(`${JSON.stringify(policyProblemsToSarif(error.problems, {toolVersion: VERSION, policyUri}), null, 2)}\n`);
+        }
         report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
         return null;
       });
@@ -77,14 +90,19 @@ export class AuditCommand extends BaseCommand {
 
       exitCode = exitCodeFor(result.verdicts);
       if (this.json) {
-        for (const verdict of result.verdicts)
+        for (const verdict of result.verdicts.filter(verdict => !this.failuresOnly || verdict.code !== undefined))
           report.reportJson(toVerdictRecord(verdict));
       } else if (this.sarif) {
-        this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfileUri: `yarn.lock`}), null, 2)}\n`);
+        const lockfile = await readLockfile(project);
+        this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfile}), null, 2)}\n`);
       } else if (this.markdown) {
-        this.context.stdout.write(toMarkdown(result.verdicts, result.policy.origin));
+        // A job summary is read on another machine: the policy's path from the project root, not this runner's.
+        const origin = isAbsolute(result.policy.origin) ? projectRelative(project, result.policy.origin) : result.policy.origin;
+        this.context.stdout.write(toMarkdown(result.verdicts, origin));
       } else {
-        for (const line of toTable(result.verdicts))
+        const {text: lockfileText} = await readLockfile(project);
+        // Yarn puts `➤ YN0000: ` (10 columns) before each line: the whole line fits 120 columns.
+        for (const line of toTable(result.verdicts, {lockfileText, failuresOnly: this.failuresOnly, width: 110}))
           report.reportInfo(null, line);
         const present = new Set(result.verdicts.map(verdict => `${verdict.package.name}@${verdict.package.version}`));
         const refused = result.lastBlocked?.packages.filter(pkg => !present.has(`${pkg.name}@${pkg.version}`)) ?? [];
@@ -95,6 +113,18 @@ export class AuditCommand extends BaseCommand {
 
     return exitCode;
   }
+}
+
+/** The lockfile as SARIF locates findings in it: its path from the project root, and its text (null when absent). */
+async function readLockfile(project: Project): Promise<{uri: string, text: string | null}> {
+  const path = ppath.join(project.cwd, Filename.lockfile);
+  const text = await xfs.readFilePromise(path, `utf8`).catch(() => null);
+  return {uri: projectRelative(project, npath.fromPortablePath(path)), text};
+}
+
+/** A path as SARIF and CI summaries want it: relative to the project root, with forward slashes. */
+function projectRelative(project: Project, path: string): string {
+  return relative(npath.fromPortablePath(project.cwd), path).split(`\\`).join(`/`);
 }
 
 /** For machine formats on stdout: keep Yarn's own report lines out of the document. */

@@ -6,6 +6,7 @@ import {isUsageError} from '../../core/errors';
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import type {ProjectPackage} from '../projectPackages';
 import {formatVerdict} from '../../core/report/formatVerdict';
+import {describeExtension} from '../../core/report/fulcioExtensionNames';
 
 export class ExplainCommand extends BaseCommand {
   static override paths = [[`provenance`, `explain`]];
@@ -25,16 +26,21 @@ export class ExplainCommand extends BaseCommand {
     ]],
   });
 
-  package = Option.String({name: `package`});
+  package = Option.String({name: `name[@version]`, required: false});
 
   async execute(): Promise<number> {
+    if (this.package === undefined) {
+      this.context.stderr.write(`USAGE_INVALID: Missing the package to explain: yarn provenance explain <name>[@<version>] (for example yarn provenance explain sigstore)\n`);
+      return EXIT.USAGE;
+    }
+    const spec = this.package;
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
     const {project, workspace} = await Project.find(configuration, this.context.cwd);
     if (!workspace)
       throw new WorkspaceRequiredError(project.cwd, this.context.cwd);
 
-    const at = this.package.lastIndexOf(`@`);
-    const [name, version] = at > 0 ? [this.package.slice(0, at), this.package.slice(at + 1)] : [this.package, undefined];
+    const at = spec.lastIndexOf(`@`);
+    const [name, version] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
     let exitCode: number = EXIT.OK;
 
     await StreamReport.start({configuration, stdout: this.context.stdout, includeFooter: false}, async report => {
@@ -62,7 +68,7 @@ export class ExplainCommand extends BaseCommand {
         return;
       }
       if (result.verdicts.length === 0) {
-        report.reportError(MessageName.UNNAMED, `${this.package} is not a package of this project (run \`yarn why ${name}\`)`);
+        report.reportError(MessageName.UNNAMED, `${spec} is not a package of this project (run \`yarn why ${name}\`)`);
         exitCode = EXIT.USAGE;
         return;
       }
@@ -78,8 +84,10 @@ export class ExplainCommand extends BaseCommand {
           if (provenance.integratedTime)
             report.reportInfo(null, `  logged    ${provenance.integratedTime.toISOString()} (Rekor)`);
           report.reportInfo(null, `  SAN       ${identity.subjectAlternativeName ?? `(none)`}`);
-          for (const [oid, value] of Object.entries(identity.extensions))
-            report.reportInfo(null, `  ${oid.padEnd(25)} ${value}`);
+          const named = Object.entries(identity.extensions).map(([oid, value]) => [describeExtension(oid), value] as const);
+          const width = Math.max(0, ...named.map(([name]) => name.length));
+          for (const [name, value] of named)
+            report.reportInfo(null, `  ${name.padEnd(width)}  ${value}`);
         }
         report.reportSeparator();
       }

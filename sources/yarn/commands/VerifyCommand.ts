@@ -5,6 +5,7 @@ import {Command, Option} from 'clipanion';
 
 import {isUsageError} from '../../core/errors';
 import {EXIT} from '../../core/exitCodes';
+import {packageArgument} from '../../core/run/packageArgument';
 import type {VerifyContext} from '../../core/run/runVerify';
 
 export class VerifyCommand extends BaseCommand {
@@ -20,14 +21,15 @@ export class VerifyCommand extends BaseCommand {
     `,
     examples: [[
       `Verify a package against the project's policy`,
-      `$0 provenance verify --package sigstore@2.3.1`,
+      `$0 provenance verify sigstore@2.3.1`,
     ], [
       `Verify a tarball against the repository it must come from, on top of the policy`,
       `$0 provenance verify --package sigstore@2.3.1 --tarball sigstore-2.3.1.tgz --attestations attestations.json --source-uri github.com/sigstore/sigstore-js`,
     ]],
   });
 
-  package = Option.String(`--package`, {required: true, description: `The package as <name>@<version>`});
+  spec = Option.String({name: `name@version`, required: false});
+  packageOption = Option.String(`--package`, {description: `The package as <name>@<version> (or give it as the argument)`});
   tarball = Option.String(`--tarball`, {description: `The package tarball; downloaded when absent`});
   attestations = Option.String(`--attestations`, {description: `The registry's attestations answer; fetched when absent`});
   sourceUri = Option.String(`--source-uri`, {description: `Also require this source repository`});
@@ -44,12 +46,17 @@ export class VerifyCommand extends BaseCommand {
       stdout: (line: string) => this.context.stdout.write(`${line}\n`),
       stderr: (line: string) => this.context.stderr.write(`${line}\n`),
     };
+    const chosen = packageArgument(this, `yarn provenance verify`);
+    if (`problem` in chosen) {
+      out.stderr(`USAGE_INVALID: ${chosen.problem}`);
+      return EXIT.USAGE;
+    }
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
     const [{runVerify}, {yarnFetcher}, {verifyOnWorker}, {loadProjectContext}] = await Promise.all([
       import('../../core/run/runVerify'), import('../yarnNetwork'), import('../workerVerifier'), import('../projectCheck'),
     ]);
 
-    const ident = structUtils.tryParseIdent(this.package.slice(0, Math.max(0, this.package.lastIndexOf(`@`))));
+    const ident = structUtils.tryParseIdent(chosen.spec.slice(0, Math.max(0, chosen.spec.lastIndexOf(`@`))));
     const context: VerifyContext = {
       fetcher: yarnFetcher(configuration, ident),
       registryFor: name => npmConfigUtils.getScopeRegistry(structUtils.parseIdent(name).scope, {configuration}),
@@ -68,6 +75,6 @@ export class VerifyCommand extends BaseCommand {
         return EXIT.USAGE;
       }
     }
-    return runVerify(this, out, verifyOnWorker, context);
+    return runVerify({...this, package: chosen.spec}, out, verifyOnWorker, context);
   }
 }
