@@ -22,6 +22,7 @@ const sigstore1 = loadFixture(`sigstore@1.3.0`);
 const tufJs = loadFixture(`tuf-js@1.0.0`);
 const GIT = `0123456789abcdef0123456789abcdef01234567`;
 const SHA1 = `sha1-z6tjb/XvPfHa+zRVLvHuXnK+GoM=`;
+const SCOPED = `@laurentsimon/provenance-npm-test`;
 
 // Every scenario at once: each package has its own verdict, and the run as a whole blocks.
 const POLICY = `version: 1
@@ -111,6 +112,8 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
         [`node_modules/my-sig`]: {...npmEntry(`sigstore`, `1.3.0`, sigstore1.expected.integrity), name: `sigstore`},
         [`node_modules/gitdep`]: {version: `1.0.0`, resolved: `git+ssh://git@github.com/o/r.git#${GIT}`},
         [`node_modules/old`]: npmEntry(`old`, `1.0.0`, SHA1),
+        // sha1 only, for a package that has attestations: nothing ties them to what npm would install.
+        [`node_modules/${SCOPED}`]: {version: `1.0.5`, resolved: `https://registry.npmjs.org/${SCOPED}/-/provenance-npm-test-1.0.5.tgz`, integrity: SHA1},
       }),
       [`.provenance.yml`]: POLICY,
     });
@@ -122,9 +125,11 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
     // The alias is judged under its own name's rule too: `my-sig` must come from github.com/someone/else.
     expect(recordOf(run, `sigstore@1.3.0`)).toMatchObject({code: `SOURCE_REPO_MISMATCH`, installedAs: [`my-sig`], allowed: false});
     expect(recordOf(run, `gitdep@1.0.0`)).toMatchObject({status: `unattestable`, code: `SOURCE_UNATTESTABLE`, allowed: false});
-    expect(recordOf(run, `old@1.0.0`)).toMatchObject({status: `invalid`, code: `LOCKED_INTEGRITY_UNUSABLE`, allowed: false});
+    // An old package with a sha1-only integrity and no attestations: nothing to bind, judged as one without provenance.
+    expect(recordOf(run, `old@1.0.0`)).toMatchObject({status: `missing`, code: `PROVENANCE_MISSING`, allowed: false});
+    expect(recordOf(run, `${SCOPED}@1.0.5`)).toMatchObject({status: `invalid`, code: `LOCKED_INTEGRITY_UNUSABLE`, allowed: false});
     // Only attestations are fetched, from the registry .npmrc names, and never for what cannot have any.
-    expect(registry.requests.some(request => request.url.includes(`/old`) || request.url.includes(`gitdep`))).toBe(false);
+    expect(registry.requests.some(request => !request.url.startsWith(`/-/npm/v1/attestations/`) || request.url.includes(`gitdep`))).toBe(false);
   });
 
   it(`prints the table with why each package blocks, SARIF and Markdown from the same verdicts`, async () => {
@@ -297,7 +302,7 @@ snapshots:
     expect(recordOf(run, `tuf-js@1.0.0`)).toMatchObject({status: `violation`, code: `SOURCE_REPO_MISMATCH`});
     expect(recordOf(run, `sigstore@1.3.0`)).toMatchObject({code: `SOURCE_REPO_MISMATCH`, installedAs: [`my-sig`]});
     expect(recordOf(run, `gitdep@1.0.0`)).toMatchObject({status: `unattestable`, code: `SOURCE_UNATTESTABLE`, origin: `git ${codeload}`});
-    expect(recordOf(run, `old@1.0.0`)).toMatchObject({status: `invalid`, code: `LOCKED_INTEGRITY_UNUSABLE`});
+    expect(recordOf(run, `old@1.0.0`)).toMatchObject({status: `missing`, code: `PROVENANCE_MISSING`});
   });
 
   it(`exits 2 with LOCKFILE_INVALID for a pnpm lockfile version it does not read`, async () => {

@@ -67,7 +67,7 @@ export const CODE_DESCRIPTIONS: Record<ErrorCode, {short: string, full: string}>
   },
   LOCKED_INTEGRITY_UNUSABLE: {
     short: `The lockfile's integrity cannot bind the package to an attested tarball`,
-    full: `An npm or pnpm lockfile entry has no integrity, or only a sha1 one: nothing ties what the package manager will download to the sha512 the attestations cover.`,
+    full: `An npm or pnpm lockfile entry of an attested package has no integrity, or only a sha1 one: nothing ties what the package manager will download to the sha512 the attestations cover.`,
   },
   PROVENANCE_MISSING: {
     short: `The policy requires provenance and the package has none`,
