@@ -1,11 +1,12 @@
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {randomBytes} from 'node:crypto';
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 
 import {BaseFetcher, Updater} from 'tuf-js';
 // Not re-exported by tuf-js's index, but the updater only treats a missing next root (403/404) as
 // "no newer root" when the fetcher throws this very class. The version is pinned exactly.
-import {DownloadHTTPError} from 'tuf-js/dist/error';
+import {DownloadHTTPError, DownloadLengthMismatchError} from 'tuf-js/dist/error';
 
 import type {Fetcher} from '../registry/fetcher.types';
 import {NPM_KEYS_TARGET, TRUSTED_ROOT_TARGET} from './embedded';
@@ -30,15 +31,41 @@ export type TrustTargets = {
  * limits while reading the stream, and checks every signature, version, expiry and hash itself.
  */
 class InjectedFetcher extends BaseFetcher {
-  constructor(private readonly fetcher: Fetcher) {
+  constructor(private readonly fetcher: Fetcher, private readonly scratchDir: string) {
     super();
   }
 
   override async fetch(url: string): Promise<ReadableStream<Uint8Array<ArrayBuffer>>> {
+    const body = await this.get(url);
+    return new Blob([new Uint8Array(body)]).stream() as ReadableStream<Uint8Array<ArrayBuffer>>;
+  }
+
+  // tuf-js's own versions stage every download in a folder of the system's temporary directory, which
+  // an abandoned refresh (past its deadline) leaves behind: metadata is kept in memory instead, and
+  // targets are staged in this machine's TUF folder.
+  override async downloadBytes(url: string, maxLength: number): Promise<Buffer> {
+    const body = await this.get(url);
+    if (body.length > maxLength)
+      throw new DownloadLengthMismatchError(`${url} is over its ${maxLength}-byte limit`);
+    return body;
+  }
+
+  override async downloadFile<T>(url: string, maxLength: number, handler: (file: string) => Promise<T>): Promise<T> {
+    const body = await this.downloadBytes(url, maxLength);
+    const file = join(this.scratchDir, `download-${randomBytes(8).toString(`hex`)}`);
+    writeFileSync(file, body);
+    try {
+      return await handler(file);
+    } finally {
+      rmSync(file, {force: true});
+    }
+  }
+
+  private async get(url: string): Promise<Buffer> {
     const answer = await this.fetcher(url, {accept: `application/json, application/octet-stream`});
     if (answer.status !== 200)
       throw new DownloadHTTPError(`${url} answered HTTP ${answer.status}`, answer.status);
-    return new Blob([new Uint8Array(answer.body)]).stream() as ReadableStream<Uint8Array<ArrayBuffer>>;
+    return answer.body;
   }
 }
 
@@ -62,7 +89,7 @@ export async function updateTrustTargets({fetcher, folder, repository}: {fetcher
     metadataBaseUrl: repository.mirror,
     targetDir,
     targetBaseUrl: `${repository.mirror.replace(/\/+$/, ``)}/targets`,
-    fetcher: new InjectedFetcher(fetcher),
+    fetcher: new InjectedFetcher(fetcher, folder),
   });
   let updater: Updater;
   try {
