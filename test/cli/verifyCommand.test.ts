@@ -152,3 +152,15 @@ describe(`yarn-provenance verify into a pipe that closes early`, () => {
     expect(result.stderr.trim().split(`\n`).pop()).toBe(`exit 1`);
   });
 });
+
+describe(`yarn-provenance verify with a constraint flag it cannot use`, () => {
+  it.each([
+    [`--builder-id`, `https://x/[`],
+    [`--source-uri`, `http://github.com/sigstore/sigstore-js`],
+  ])(`exits 2 with USAGE_INVALID for %s %s, never an internal error`, (flag, value) => {
+    const result = run(`--package`, `sigstore@2.3.1`, ...files(), flag, value);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`USAGE_INVALID`);
+    expect(result.stderr).not.toContain(`Internal error`);
+  });
+});

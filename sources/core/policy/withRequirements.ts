@@ -1,7 +1,9 @@
 import type {Evidence} from './evaluatePolicy';
 import {evaluatePolicy} from './evaluatePolicy';
 import {policyDigest} from './digest';
-import {normaliseSource} from './source';
+import {ProvenanceError} from '../errors';
+import {globProblem} from './glob';
+import {normaliseSource, sourceProblem} from './source';
 import type {Policy, Rule} from './policy.types';
 import type {Verdict} from '../provenance.types';
 
@@ -14,6 +16,10 @@ export type FlagRequirements = {source?: string, builder?: string};
 export function flagPolicy(name: string, {source, builder}: FlagRequirements): Policy | null {
   if (source === undefined && builder === undefined)
     return null;
+  // The flags are checked as the policy file's fields are: a bad value is the caller's mistake (exit 2).
+  const problem = (source !== undefined ? sourceProblem(source) : undefined) ?? (builder !== undefined ? globProblem(builder) : undefined);
+  if (problem !== undefined)
+    throw new ProvenanceError({code: `USAGE_INVALID`, message: `${source !== undefined && sourceProblem(source) !== undefined ? `--source-uri ${source}` : `--builder-id ${builder}`}: ${problem}`});
 
   const rule: Rule = {
     index: 0,
