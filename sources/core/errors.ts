@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   BUILDER_MISMATCH: `violation`,
   RUNNER_MISMATCH: `violation`,
   ISSUER_MISMATCH: `violation`,
+  /** The evidence shows a lower SLSA Build level than the rule's `level:`. */
+  LEVEL_TOO_LOW: `violation`,
 
   NETWORK_UNVERIFIABLE: `unverifiable`,
   /** The verifier itself could not run (a worker thread failed): nothing was concluded. */

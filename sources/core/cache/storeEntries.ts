@@ -26,6 +26,7 @@ const isRule = t.isObject({
   builder: t.isOptional(isStrings),
   runner: t.isOptional(t.isEnum([`github-hosted`, `gitlab-hosted`, `hosted`, `self-hosted`, `any`])),
   issuer: t.isOptional(isStrings),
+  level: t.isOptional(t.isEnum([0, 1, 2, 3])),
   require: isRequirement,
   mode: isMode,
   reason: isOptionalString,
@@ -34,7 +35,7 @@ const isRule = t.isObject({
 
 const isStoredPolicy = t.isObject({
   version: t.isLiteral(1),
-  default: t.isObject({require: isRequirement, mode: isMode}),
+  default: t.isObject({require: isRequirement, mode: isMode, level: t.isOptional(t.isEnum([0, 1, 2, 3]))}),
   rules: t.isArray(isRule),
   digest: t.isString(),
   origin: t.isString(),

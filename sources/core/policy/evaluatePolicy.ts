@@ -47,6 +47,11 @@ export function evaluatePolicy(policy: Policy, pkg: PackageRef, evidence: Eviden
   if (violation !== undefined)
     return fail(`violation`, violation.code, `${violation.what} does not match ${base.rule}`, violation.expected, violation.found);
 
+  // The SLSA Build level is judged where provenance is required: a level is a statement about it.
+  const level = decider.level;
+  if (decider.require === `provenance` && level !== undefined && evidence.provenance.slsaLevel < level)
+    return fail(`violation`, `LEVEL_TOO_LOW`, `The SLSA Build level the evidence shows is below what ${base.rule} requires`, `SLSA Build L${level} or higher`, `L${evidence.provenance.slsaLevel}`);
+
   return {...base, status: `verified`, allowed: true, provenance: evidence.provenance};
 }
 

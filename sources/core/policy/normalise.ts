@@ -3,6 +3,7 @@
  * sources in their normal form. Runs only on data that passed every check.
  */
 import type {Segment} from './finding';
+import type {SlsaLevel} from '../provenance.types';
 import type {Mode, Policy, Requirement, Rule, RunnerRequirement, SourcePosition} from './policy.types';
 import {normaliseSource} from './source';
 
@@ -11,7 +12,7 @@ type StringOrList = string | string[];
 /** The file's shape once the schema and the semantic checks accepted it. */
 export type ValidatedPolicy = {
   version: 1;
-  default?: {require?: Requirement, mode?: Mode};
+  default?: {require?: Requirement, mode?: Mode, level?: SlsaLevel};
   rules?: Array<{
     packages: StringOrList;
     versions?: string;
@@ -21,6 +22,7 @@ export type ValidatedPolicy = {
     builder?: StringOrList;
     runner?: RunnerRequirement;
     issuer?: StringOrList;
+    level?: SlsaLevel;
     require?: Requirement;
     mode?: Mode;
     reason?: string;
@@ -53,15 +55,18 @@ export function toPolicy(
   origin: string,
   positionOf: (path: Segment[]) => SourcePosition | undefined,
 ): Omit<Policy, `digest`> {
+  const level = data.default?.level;
   const defaults = {
-    require: data.default?.require ?? `none`,
+    // A level of 1 or more is a statement about provenance: it requires some.
+    require: data.default?.require ?? (level !== undefined && level > 0 ? `provenance` : `none`),
     mode: data.default?.mode ?? `enforce`,
+    ...(level !== undefined ? {level} : {}),
   };
 
   const rules = (data.rules ?? []).map((raw, index): Rule => {
     // Naming where the provenance must come from only makes sense if provenance is required.
     const constrainsIdentity = [raw.source, raw.ref, raw.workflow, raw.builder, raw.runner, raw.issuer]
-      .some(field => field !== undefined);
+      .some(field => field !== undefined) || (raw.level !== undefined && raw.level > 0);
 
     return {
       index,
@@ -74,6 +79,7 @@ export function toPolicy(
       builder: toList(raw.builder),
       runner: raw.runner,
       issuer: toList(raw.issuer),
+      level: raw.level ?? defaults.level,
       require: raw.require ?? (constrainsIdentity ? `provenance` : defaults.require),
       mode: raw.mode ?? defaults.mode,
       reason: raw.reason,

@@ -3,6 +3,8 @@
  * policies/policy.schema.json; these types are what the rest of the core sees.
  */
 
+import type {SlsaLevel} from '../provenance.types';
+
 export type Mode = `enforce` | `warn` | `off`;
 export type Requirement = `none` | `provenance`;
 /** `hosted` accepts any platform-hosted runner (github-hosted, gitlab-hosted). */
@@ -29,6 +31,8 @@ export type Rule = {
   builder?: string[];
   runner?: RunnerRequirement;
   issuer?: string[];
+  /** The lowest SLSA Build level the evidence must show; absent: the default's, if any. */
+  level?: SlsaLevel;
   require: Requirement;
   mode: Mode;
   reason?: string;
@@ -41,6 +45,7 @@ export type Policy = {
   default: {
     require: Requirement;
     mode: Mode;
+    level?: SlsaLevel;
   };
   rules: Rule[];
   /** sha256 hex of the policy's canonical JSON, part of every verdict cache key. */

@@ -101,6 +101,10 @@ export const CODE_DESCRIPTIONS: Record<ErrorCode, {short: string, full: string}>
     short: `The signing identity came from another OIDC issuer than the policy allows`,
     full: `The OIDC issuer in the signing certificate is not one the matching rule allows.`,
   },
+  LEVEL_TOO_LOW: {
+    short: `The package's SLSA Build level is below what the policy requires`,
+    full: `The SLSA Build level the verified evidence shows (1 verified provenance, 2 from a platform-hosted runner, 3 by a builder known to isolate the build) is lower than the matching rule's level.`,
+  },
   NETWORK_UNVERIFIABLE: {
     short: `The attestations could not be fetched; nothing was concluded`,
     full: `The registry did not answer, answered with an error status, or not in time: the package could not be verified, which is never reported as a violation.`,

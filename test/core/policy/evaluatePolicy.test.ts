@@ -7,7 +7,7 @@ import type {Evidence} from '../../../sources/core/policy/evaluatePolicy';
 import {parsePolicy} from '../../../sources/core/policy/parsePolicy';
 import type {VerifiedProvenance} from '../../../sources/core/provenance.types';
 import {loadFixture} from '../../helpers/fixtures';
-import {publicGoodVerifier} from '../../helpers/verifier';
+import {publicGoodVerifier, verifyJson} from '../../helpers/verifier';
 
 const NOW = new Date(`2026-11-21T12:00:00Z`);
 
@@ -103,5 +103,32 @@ rules:
     expect(enforce).toMatchObject({status: `unverifiable`, code: `NETWORK_UNVERIFIABLE`, allowed: false});
     const warn = evaluatePolicy(policy(`version: 1\ndefault:\n  mode: warn\n`), SIGSTORE, {ok: false, error}, NOW);
     expect(warn).toMatchObject({status: `unverifiable`, allowed: true});
+  });
+});
+
+describe(`level: the lowest SLSA Build level`, () => {
+  const NOW_L = new Date(`2026-11-21T12:00:00Z`);
+  async function levelVerdict(policyText: string, id = `sigstore@2.3.1`) {
+    const fixture = loadFixture(id);
+    const provenance = await verifyJson(fixture.pkg, fixture.attestationsJson, fixture.tarballSha512);
+    return evaluatePolicy(parsePolicy(policyText, `test.yml`), fixture.pkg, {ok: true, provenance}, NOW_L);
+  }
+
+  it(`allows evidence at or above the level, and blocks below it with LEVEL_TOO_LOW`, async () => {
+    // sigstore@2.3.1: provenance from a GitHub-hosted runner, by its own workflow: L2.
+    expect(await levelVerdict(`version: 1\nrules:\n  - packages: sigstore\n    level: 2\n`)).toMatchObject({status: `verified`, allowed: true});
+    expect(await levelVerdict(`version: 1\nrules:\n  - packages: sigstore\n    level: 3\n`)).toMatchObject({status: `violation`, code: `LEVEL_TOO_LOW`, allowed: false, expected: `SLSA Build L3 or higher`, found: `L2`});
+  });
+
+  it(`is inherited from default by rules that set none, and implies require: provenance`, async () => {
+    const inherited = parsePolicy(`version: 1\ndefault:\n  level: 3\nrules:\n  - packages: sigstore\n    source: github.com/sigstore/sigstore-js\n`, `test.yml`);
+    expect(inherited.default).toMatchObject({require: `provenance`, level: 3});
+    expect(inherited.rules[0]).toMatchObject({level: 3, require: `provenance`});
+    expect(await levelVerdict(`version: 1\ndefault:\n  level: 3\nrules:\n  - packages: sigstore\n    source: github.com/sigstore/sigstore-js\n`)).toMatchObject({code: `LEVEL_TOO_LOW`});
+  });
+
+  it(`is not judged where provenance is not required, and must be 0 to 3`, async () => {
+    expect(await levelVerdict(`version: 1\nrules:\n  - packages: sigstore\n    level: 3\n    require: none\n`)).toMatchObject({status: `verified`, allowed: true});
+    expect(() => parsePolicy(`version: 1\ndefault:\n  level: 4\n`, `test.yml`)).toThrow(expect.objectContaining({code: `POLICY_INVALID`}));
   });
 });

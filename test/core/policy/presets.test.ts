@@ -45,8 +45,9 @@ describe(`policies/recommended.yml`, () => {
 describe(`policies/strict.yml`, () => {
   const policy = load(`strict.yml`);
 
-  it(`requires provenance by default, from a hosted runner`, () => {
-    expect(policy.default).toEqual({require: `provenance`, mode: `enforce`});
+  it(`requires provenance by default, from a hosted runner, at SLSA Build L2 or higher`, () => {
+    expect(policy.default).toEqual({require: `provenance`, mode: `enforce`, level: 2});
+    expect(policy.rules.every(rule => rule.level === 2)).toBe(true);
     expect(decision(policy, `left-pad`)).toEqual({source: undefined, runner: `hosted`, require: `provenance`, mode: `enforce`});
   });
 
