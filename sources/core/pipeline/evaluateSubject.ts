@@ -1,8 +1,7 @@
 import type {ProvenanceError} from '../errors';
-import {describeRule} from '../policy/describeRule';
 import type {Evidence} from '../policy/evaluatePolicy';
 import {evaluatePolicy} from '../policy/evaluatePolicy';
-import {findRule} from '../policy/findRule';
+import {decide} from '../policy/findRule';
 import type {Mode, Policy} from '../policy/policy.types';
 import type {PackageRef, Verdict} from '../provenance.types';
 import type {PackageSource, PackageSubject} from './packageSubject.types';
@@ -14,7 +13,7 @@ export function namesOf(subject: PackageSubject): Array<PackageRef> {
 
 /** The mode of the rule deciding for each name; a subject is skipped only when every name says `off`. */
 export function modesOf(policy: Policy, subject: PackageSubject, now: Date): Array<Mode> {
-  return namesOf(subject).map(ref => (findRule(policy, ref, now).rule ?? policy.default).mode);
+  return namesOf(subject).map(ref => decide(policy, ref, now).decider.mode);
 }
 
 /**
@@ -38,14 +37,7 @@ export function evaluateSubject(policy: Policy, subject: PackageSubject, evidenc
 }
 
 function evaluateName(policy: Policy, subject: PackageSubject, ref: PackageRef, evidence: Evidence | null, now: Date): Verdict {
-  const {rule, expired} = findRule(policy, ref, now);
-  const decider = rule ?? policy.default;
-  const base = {
-    package: ref,
-    mode: decider.mode,
-    rule: rule ? describeRule(rule) : `default`,
-    notes: expired.map(old => `${describeRule(old)} expired on ${old.expires}${old.reason ? ` (${old.reason})` : ``} and no longer applies`),
-  };
+  const {decider, base} = decide(policy, ref, now);
   const aliasNote = ref.name === subject.ref.name ? `` : ` (installed as ${ref.name})`;
 
   const problem: ProvenanceError | undefined = subject.problems[0];

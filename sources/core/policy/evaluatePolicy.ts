@@ -2,8 +2,7 @@ import {kindOf} from '../errors';
 import type {ErrorCode, ProvenanceError} from '../errors';
 import type {PackageRef, Verdict, VerifiedProvenance} from '../provenance.types';
 import {builderMismatch} from './builderMatch';
-import {describeRule} from './describeRule';
-import {findRule} from './findRule';
+import {decide} from './findRule';
 import {matchesAnyGlob} from './glob';
 import type {Policy, Rule, RunnerRequirement} from './policy.types';
 import {repoMatches} from './source';
@@ -18,10 +17,7 @@ export type Evidence =
  * (`invalid`, `unverifiable`); only genuine evidence can be a `violation`.
  */
 export function evaluatePolicy(policy: Policy, pkg: PackageRef, evidence: Evidence, now: Date = new Date()): Verdict {
-  const {rule, expired} = findRule(policy, pkg, now);
-  const decider = rule ?? policy.default;
-  const notes = expired.map(old => `${describeRule(old)} expired on ${old.expires}${old.reason ? ` (${old.reason})` : ``} and no longer applies`);
-  const base = {package: pkg, mode: decider.mode, rule: rule ? describeRule(rule) : `default`, notes};
+  const {rule, decider, base} = decide(policy, pkg, now);
 
   const fail = (status: Verdict[`status`], code: ErrorCode, message: string, expected?: string, found?: string): Verdict => ({
     ...base, status, code, message, expected, found,

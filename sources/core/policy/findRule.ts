@@ -4,8 +4,10 @@
  */
 import semver from 'semver';
 
+import type {PackageRef} from '../provenance.types';
+import {describeRule} from './describeRule';
 import {matchesAnyGlob} from './glob';
-import type {Policy, Rule} from './policy.types';
+import type {Mode, Policy, Rule} from './policy.types';
 
 export type RuleMatch = {
   /** Undefined: no rule applies, `policy.default` does. */
@@ -42,4 +44,18 @@ export function findRule(policy: Policy, pkg: {name: string, version: string}, n
   }
 
   return {expired};
+}
+
+/** What every verdict for a package starts from: the rule that decides (or the default), and lapsed exceptions. */
+export type Decision = {
+  rule?: Rule;
+  decider: Rule | Policy[`default`];
+  base: {package: PackageRef, mode: Mode, rule: string, notes: Array<string>};
+};
+
+export function decide(policy: Policy, pkg: PackageRef, now: Date): Decision {
+  const {rule, expired} = findRule(policy, pkg, now);
+  const decider = rule ?? policy.default;
+  const notes = expired.map(old => `${describeRule(old)} expired on ${old.expires}${old.reason ? ` (${old.reason})` : ``} and no longer applies`);
+  return {rule, decider, base: {package: pkg, mode: decider.mode, rule: rule ? describeRule(rule) : `default`, notes}};
 }
