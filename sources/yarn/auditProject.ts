@@ -1,4 +1,4 @@
-import type {FetchOptions, Project, Report, Workspace} from '@yarnpkg/core';
+import type {Project, Report, Workspace} from '@yarnpkg/core';
 import {Cache, MessageName, Report as ReportClass, structUtils, ThrowReport} from '@yarnpkg/core';
 import pLimit from 'p-limit';
 
@@ -9,6 +9,7 @@ import type {Verdict} from '../core/provenance.types';
 import {loadProjectContext, ProjectCheck} from './projectCheck';
 import type {ProjectPackage} from './projectPackages';
 import {listProjectPackages, patchSourceOf} from './projectPackages';
+import {fetchOptionsFor} from './tarballBinding';
 
 export type AuditResult = {
   policy: Policy;
@@ -43,10 +44,7 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
     report.reportWarning(MessageName.UNNAMED, note);
   try {
     const fetcher = check.binding.tap(project.configuration.makeFetcher());
-    const fetchOptions: FetchOptions = {
-      checksums: project.storedChecksums, project, cache, fetcher, report,
-      cacheOptions: {mockedPackages: project.disabledLocators, unstablePackages: project.conditionalLocators},
-    };
+    const fetchOptions = fetchOptionsFor(project, cache, fetcher, report);
     const limit = pLimit(FETCH_CONCURRENCY);
     const progress = ReportClass.progressViaCounter(packages.length);
     const reporting = report.reportProgress(progress);

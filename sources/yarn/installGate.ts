@@ -1,8 +1,8 @@
-import type {Fetcher, FetchOptions, MessageName as MessageNameType, Project} from '@yarnpkg/core';
+import type {Fetcher, MessageName as MessageNameType, Project} from '@yarnpkg/core';
 import {MessageName, Report, ReportError} from '@yarnpkg/core';
 
 import type {PassedInstall} from '../core/cache/storeEntries';
-import {isProvenanceError, kindOf} from '../core/errors';
+import {isUsageError} from '../core/errors';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {installInputsDigest, passedInstallKey, passedInstallPreKey} from './passedInstallKey';
@@ -10,9 +10,11 @@ import type {ProjectContext} from './projectCheck';
 import {loadProjectContext, ProjectCheck} from './projectCheck';
 import type {ProjectPackage} from './projectPackages';
 import {listProjectPackages} from './projectPackages';
+import {fetchOptionsFor} from './tarballBinding';
 import {gateWarnings} from './projectPolicy';
 import {SUPPORTED_YARN} from './hostYarn';
 import {reportVerdicts} from './reportVerdicts';
+import {reportUsageError} from './usageErrors';
 import {formatVerdict} from '../core/report/formatVerdict';
 
 
@@ -42,13 +44,10 @@ export async function armInstallGate(project: Project, report: ValidationReport)
   try {
     context = await loadProjectContext(project, {forGate: true});
   } catch (error) {
-    if (!isProvenanceError(error) || kindOf(error.code) !== `usage`)
+    if (!isUsageError(error))
       throw error;
     // Reported as errors, these stop the install before resolution: nothing is written.
-    const [first, ...rest] = error.message.split(`\n`);
-    report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${first}`);
-    for (const line of rest)
-      report.reportError(MessageName.UNNAMED, `  ${line}`);
+    reportUsageError(report, error);
     return;
   }
 
@@ -115,16 +114,13 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
 
 /** The user's own trust files are unreadable or invalid: say so plainly, and install nothing. */
 function asReportError(error: unknown): unknown {
-  if (isProvenanceError(error) && kindOf(error.code) === `usage`)
+  if (isUsageError(error))
     return new ReportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
   return error;
 }
 
 async function fetchTheRest(project: Project, packages: ReadonlyArray<ProjectPackage>, check: ProjectCheck, fetcher: Fetcher, opts: FetchStepOptions): Promise<void> {
-  const fetchOptions: FetchOptions = {
-    checksums: project.storedChecksums, project, cache: opts.cache, fetcher, report: opts.report,
-    cacheOptions: {mockedPackages: project.disabledLocators, unstablePackages: project.conditionalLocators},
-  };
+  const fetchOptions = fetchOptionsFor(project, opts.cache, fetcher, opts.report);
   for (const {locator, subject} of packages) {
     if (subject.source.kind !== `registry` || check.binding.has(locator))
       continue;

@@ -11,7 +11,7 @@ import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
 import type {TrustFiles} from '../core/trust/trustTexts';
 import type {VerifyBody} from '../core/verify/verifyBody.types';
 import type {VerifierPool} from '../core/verify/verifierPool';
-import {machineFolderFor, openMachineStore} from './machineStore';
+import {openMachineStore} from './machineStore';
 import type {ProjectPackage} from './projectPackages';
 import {loadProjectPolicy, policyRootOf} from './projectPolicy';
 import type {ProvenanceSettings} from './settings';
@@ -27,7 +27,9 @@ export type ProjectContext = {
   store: LocalStore;
   /** Null when there is no policy file (or the gate is disabled and `forGate` is set). */
   policy: Policy | null;
-  /** Set when the per-user store could not be used safely. */
+  /** The per-user folder (store, refreshed trust); null when it would be inside the project. */
+  machineFolder: string | null;
+  /** Set when the per-user folder could not be used safely. */
   storeWarning: string | null;
 };
 
@@ -37,9 +39,9 @@ export type ProjectContext = {
  */
 export async function loadProjectContext(project: Project, {forGate}: {forGate: boolean}): Promise<ProjectContext> {
   const settings = readSettings(project.configuration, await policyRootOf(project));
-  const {store, warning} = await openMachineStore(project);
+  const {store, folder, warning} = await openMachineStore(project);
   const policy = forGate && !settings.enabled ? null : await loadProjectPolicy(settings, store);
-  return {settings, store, policy, storeWarning: warning};
+  return {settings, store, policy, machineFolder: folder, storeWarning: warning};
 }
 
 /**
@@ -62,7 +64,7 @@ export class ProjectCheck {
     const {configuration} = project;
     const {settings, store} = context;
     // The public-good trust, kept current through Yarn's network (the user's own files as they are).
-    const machine = machineFolderFor(project);
+    const machine = context.machineFolder;
     const trust = await openYarnTrust(configuration, {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath}, {folder: machine === null ? null : join(machine, `trust`)});
     // Only the digest here: the trust material itself is built on the workers, when needed.
     const digest = trustDigest(await readTrustTexts(trust.choice.files));

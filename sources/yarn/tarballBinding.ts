@@ -1,7 +1,7 @@
 import {AsyncLocalStorage} from 'node:async_hooks';
 import {createHash} from 'node:crypto';
 
-import type {Configuration, Fetcher, FetchResult, Hooks, Locator} from '@yarnpkg/core';
+import type {Cache, Configuration, Fetcher, FetchOptions, FetchResult, Hooks, Locator, Project, Report} from '@yarnpkg/core';
 import {hashUtils, structUtils, tgzUtils} from '@yarnpkg/core';
 import pLimit from 'p-limit';
 
@@ -54,6 +54,17 @@ export type FetchedZip = {
   /** sha512 hex of the tarball this zip was just converted from, when it was downloaded in this fetch. */
   downloadedTarball?: string;
 };
+
+/**
+ * The options Yarn's fetch step gives each fetch, for fetching packages outside it (the gate's packages
+ * the step skipped, `audit`): other-platform optional packages mocked, conditional ones unchecksummed.
+ */
+export function fetchOptionsFor(project: Project, cache: Cache, fetcher: Fetcher, report: Report): FetchOptions {
+  return {
+    checksums: project.storedChecksums, project, cache, fetcher, report,
+    cacheOptions: {mockedPackages: project.disabledLocators, unstablePackages: project.conditionalLocators},
+  };
+}
 
 const TRUSTED_BEHAVIOURS: ReadonlySet<string> = new Set([`throw`, `update`, `reset`]);
 

@@ -6,6 +6,7 @@ import {Command, Option} from 'clipanion';
 import {isAbsolute, relative} from 'node:path';
 
 import {isUsageError} from '../../core/errors';
+import {reportUsageError} from '../usageErrors';
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import {toMarkdown} from '../../core/report/toMarkdown';
 import {policyProblemsToSarif, toSarif} from '../../core/report/toSarif';
@@ -80,7 +81,7 @@ export class AuditCommand extends BaseCommand {
           const policyUri = projectRelative(project, error.origin);
           this.context.stdout.write(`${JSON.stringify(policyProblemsToSarif(error.problems, {toolVersion: VERSION, policyUri}), null, 2)}\n`);
         }
-        report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
+        reportUsageError(report, error);
         return null;
       });
       if (result === null) {

@@ -3,6 +3,7 @@ import {Configuration, MessageName, Project, StreamReport} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
 import {isUsageError} from '../../core/errors';
+import {reportUsageError} from '../usageErrors';
 import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import type {ProjectPackage} from '../projectPackages';
 import {formatVerdict} from '../../core/report/formatVerdict';
@@ -50,7 +51,7 @@ export class ExplainCommand extends BaseCommand {
       const result = await auditProject(project, project.workspaces, report, {only, remember: false}).catch(error => {
         if (!isUsageError(error))
           throw error;
-        report.reportError(MessageName.UNNAMED, `Provenance ${error.code}: ${error.message}`);
+        reportUsageError(report, error);
         return null;
       });
       if (result === null) {
