@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   LOCKFILE_RESOLUTION_MISMATCH: `invalid`,
   /** An npm/pnpm lockfile entry whose `integrity` is missing or has no sha512: nothing binds it to an attested tarball. */
   LOCKED_INTEGRITY_UNUSABLE: `invalid`,
+  /** The registry's signature over `<name>@<version>:<integrity>` does not verify with a registry key valid at publish time. */
+  REGISTRY_SIGNATURE_INVALID: `invalid`,
 
   PROVENANCE_MISSING: `violation`,
   /** A git, tarball-URL, `file:` or `exec:` dependency where the rule requires provenance. */
@@ -46,6 +48,19 @@ export const ERROR_CODES = {
   ISSUER_MISMATCH: `violation`,
   /** The evidence shows a lower SLSA Build level than the rule's `level:`. */
   LEVEL_TOO_LOW: `violation`,
+  /** Continuity against the pins file (`.provenance.lock`), judged within a release line: */
+  /** the pinned line was built with provenance; this version has none. */
+  PROVENANCE_DOWNGRADE: `violation`,
+  /** this version was built from another source repository than the pin. */
+  SOURCE_REPO_CHANGED: `violation`,
+  /** this version was built by another workflow (or builder) than the pin. */
+  WORKFLOW_CHANGED: `violation`,
+  /** the pin was built on a platform-hosted runner; this version on a self-hosted one. */
+  RUNNER_DOWNGRADE: `violation`,
+  /** the pin was published by a trusted publisher (or staged, or with a publish attestation); this version was not. */
+  PUBLISHER_DOWNGRADE: `violation`,
+  /** The policy asks for registry signatures (`signatures.missing: enforce`) and the registry served none. */
+  REGISTRY_SIGNATURE_MISSING: `violation`,
 
   NETWORK_UNVERIFIABLE: `unverifiable`,
   /** The verifier itself could not run (a worker thread failed): nothing was concluded. */
@@ -61,6 +76,8 @@ export const ERROR_CODES = {
   USAGE_INVALID: `usage`,
   /** A plugin setting (`.yarnrc.yml`) has a value it cannot take. */
   SETTING_INVALID: `usage`,
+  /** The pins file (`.provenance.lock`) cannot be read as one: refused whole, never half-read. */
+  PINS_INVALID: `usage`,
   /** The plugin is loaded by a Yarn it does not support: every install is refused up front. */
   YARN_UNSUPPORTED: `usage`,
 } as const satisfies Record<string, ErrorKind>;

@@ -85,6 +85,23 @@ export type VerifiedProvenance = {
   };
   slsaLevel: SlsaLevel;
   unknownPredicateTypes: string[];
+  /** What the registry's version metadata showed; absent when it was not asked (or before it was). */
+  registry?: RegistryEvidence;
+};
+
+/**
+ * The registry's own statements about a version. The signature is verified (registry key from the trust
+ * material, valid at publish time, over `<name>@<version>:<integrity>` with the tarball's integrity); the
+ * publisher signals are unsigned metadata, used only to add blocks (continuity), never to lift one.
+ */
+export type RegistryEvidence = {
+  signature: `verified` | `absent`;
+  /** Key id of the registry key whose signature verified. */
+  keyId?: string;
+  /** `_npmUser.trustedPublisher` was present: published through npm trusted publishing (OIDC). */
+  trustedPublisher: boolean;
+  /** The version went through npm's staged publishing (approved with 2FA before it went live). */
+  staged: boolean;
 };
 
 /**

@@ -37,6 +37,10 @@ const isStoredPolicy = t.isObject({
   version: t.isLiteral(1),
   default: t.isObject({require: isRequirement, mode: isMode, level: t.isOptional(t.isEnum([0, 1, 2, 3]))}),
   rules: t.isArray(isRule),
+  continuity: t.isObject({
+    provenance: isMode, source: isMode, workflow: isMode, runner: isMode, publisher: isMode, newLine: isMode,
+  }),
+  signatures: t.isObject({missing: isMode}),
   digest: t.isString(),
   origin: t.isString(),
 });

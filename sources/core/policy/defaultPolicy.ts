@@ -1,10 +1,13 @@
 import {policyDigest} from './digest';
+import {DEFAULT_CONTINUITY, DEFAULT_SIGNATURES} from './policy.types';
 import type {Policy} from './policy.types';
 
 const base: Omit<Policy, `digest`> = {
   version: 1,
   default: {require: `none`, mode: `enforce`},
   rules: [],
+  continuity: DEFAULT_CONTINUITY,
+  signatures: DEFAULT_SIGNATURES,
   origin: `<built-in>`,
 };
 

@@ -27,6 +27,8 @@ export function policyDigest(policy: Omit<Policy, `digest`>): string {
     default: policy.default,
     // Positions move with every comment; the index is the rule's place in this list anyway.
     rules: policy.rules.map(({position, index, ...rule}) => rule),
+    continuity: policy.continuity,
+    signatures: policy.signatures,
   };
   return createHash(`sha256`).update(canonicalJson(semantic)).digest(`hex`);
 }

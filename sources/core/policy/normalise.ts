@@ -4,7 +4,8 @@
  */
 import type {Segment} from './finding';
 import type {SlsaLevel} from '../provenance.types';
-import type {Mode, Policy, Requirement, Rule, RunnerRequirement, SourcePosition} from './policy.types';
+import {DEFAULT_CONTINUITY, DEFAULT_SIGNATURES} from './policy.types';
+import type {Continuity, Mode, Policy, Requirement, Rule, RunnerRequirement, SignaturesSetting, SourcePosition} from './policy.types';
 import {normaliseSource} from './source';
 
 type StringOrList = string | string[];
@@ -28,6 +29,8 @@ export type ValidatedPolicy = {
     reason?: string;
     expires?: string;
   }>;
+  continuity?: Partial<Continuity>;
+  signatures?: Partial<SignaturesSetting>;
 };
 
 /** YAML 1.1 (or an explicit `!!timestamp`) reads `2027-03-01` as a Date; the contract keeps the text. */
@@ -87,5 +90,7 @@ export function toPolicy(
     };
   });
 
-  return {version: 1, default: defaults, rules, origin};
+  const continuity = {...DEFAULT_CONTINUITY, ...data.continuity};
+  const signatures = {...DEFAULT_SIGNATURES, ...data.signatures};
+  return {version: 1, default: defaults, rules, continuity, signatures, origin};
 }

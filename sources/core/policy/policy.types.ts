@@ -40,6 +40,24 @@ export type Rule = {
   expires?: string;
 };
 
+/** Continuity checks against the pins file, each with its own mode (README, Provenance pins). */
+export type ContinuityCheck = `provenance` | `source` | `workflow` | `runner` | `publisher`;
+export type Continuity = Record<ContinuityCheck, Mode> & {
+  /**
+   * A release line with no pin of its own is compared with the pin of the nearest lower line of the
+   * same package (the previous major, say); this is the mode of what that comparison finds.
+   */
+  newLine: Mode;
+};
+
+export const DEFAULT_CONTINUITY: Continuity = {
+  provenance: `enforce`, source: `enforce`, workflow: `enforce`, runner: `enforce`, publisher: `enforce`, newLine: `warn`,
+};
+
+/** Registry signatures (`dist.signatures`): a bad one is always `invalid`; this is what a missing one does. */
+export type SignaturesSetting = {missing: Mode};
+export const DEFAULT_SIGNATURES: SignaturesSetting = {missing: `warn`};
+
 export type Policy = {
   version: 1;
   default: {
@@ -48,6 +66,8 @@ export type Policy = {
     level?: SlsaLevel;
   };
   rules: Rule[];
+  continuity: Continuity;
+  signatures: SignaturesSetting;
   /** sha256 hex of the policy's canonical JSON, part of every verdict cache key. */
   digest: string;
   /** Where it was read from, for messages (`<built-in>` for the default policy). */

@@ -1,5 +1,6 @@
 import type {Evidence} from './evaluatePolicy';
 import {evaluatePolicy} from './evaluatePolicy';
+import {DEFAULT_POLICY} from './defaultPolicy';
 import {policyDigest} from './digest';
 import {ProvenanceError} from '../errors';
 import {globProblem} from './glob';
@@ -30,7 +31,9 @@ export function flagPolicy(name: string, {source, builder}: FlagRequirements): P
     mode: `enforce`,
     reason: [source !== undefined ? `--source-uri ${source}` : ``, builder !== undefined ? `--builder-id ${builder}` : ``].filter(Boolean).join(` `),
   };
-  const policy = {version: 1 as const, default: {require: `none` as const, mode: `enforce` as const}, rules: [rule], origin: `command-line flags`};
+  // Flags judge identity only; continuity and registry signatures stay the policy's business.
+  const {version, default: defaults, continuity, signatures} = DEFAULT_POLICY;
+  const policy = {version, default: defaults, rules: [rule], continuity, signatures, origin: `command-line flags`};
   return {...policy, digest: policyDigest(policy)};
 }
 

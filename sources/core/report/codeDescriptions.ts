@@ -69,6 +69,10 @@ export const CODE_DESCRIPTIONS: Record<ErrorCode, {short: string, full: string}>
     short: `The lockfile's integrity cannot bind the package to an attested tarball`,
     full: `An npm or pnpm lockfile entry of an attested package has no integrity, or only a sha1 one: nothing ties what the package manager will download to the sha512 the attestations cover.`,
   },
+  REGISTRY_SIGNATURE_INVALID: {
+    short: `The registry's signature over the package does not verify`,
+    full: `The registry's ECDSA signature over <name>@<version>:<integrity> (dist.signatures) does not verify with a registry key from the trust material that was valid when the version was published, or it signs another integrity than the tarball's.`,
+  },
   PROVENANCE_MISSING: {
     short: `The policy requires provenance and the package has none`,
     full: `The rule that matches the package requires provenance, and the registry has no provenance attestation for this version.`,
@@ -105,6 +109,30 @@ export const CODE_DESCRIPTIONS: Record<ErrorCode, {short: string, full: string}>
     short: `The package's SLSA Build level is below what the policy requires`,
     full: `The SLSA Build level the verified evidence shows (1 verified provenance, 2 from a platform-hosted runner, 3 by a builder known to isolate the build) is lower than the matching rule's level.`,
   },
+  PROVENANCE_DOWNGRADE: {
+    short: `Provenance was lost within a pinned release line`,
+    full: `The pins file (.provenance.lock) records that this release line was built with provenance; this version has none. A stolen npm token publishes exactly this.`,
+  },
+  SOURCE_REPO_CHANGED: {
+    short: `The source repository changed within a pinned release line`,
+    full: `This version was built from another source repository than the one pinned for its release line in .provenance.lock.`,
+  },
+  WORKFLOW_CHANGED: {
+    short: `The build workflow changed within a pinned release line`,
+    full: `This version was built by another workflow or builder than the one pinned for its release line in .provenance.lock.`,
+  },
+  RUNNER_DOWNGRADE: {
+    short: `The build moved from a hosted to a self-hosted runner`,
+    full: `The release line is pinned as built on a platform-hosted runner; this version was built on a self-hosted runner (or one the certificate does not name).`,
+  },
+  PUBLISHER_DOWNGRADE: {
+    short: `Trusted publishing was lost within a pinned release line`,
+    full: `The release line is pinned as published by a trusted publisher, staged for approval, or with a publish attestation; this version was published without it.`,
+  },
+  REGISTRY_SIGNATURE_MISSING: {
+    short: `The registry served no signature for the package`,
+    full: `The policy requires registry signatures (signatures.missing: enforce) and the registry's metadata for this version has no dist.signatures entry.`,
+  },
   NETWORK_UNVERIFIABLE: {
     short: `The attestations could not be fetched; nothing was concluded`,
     full: `The registry did not answer, answered with an error status, or not in time: the package could not be verified, which is never reported as a violation.`,
@@ -140,6 +168,10 @@ export const CODE_DESCRIPTIONS: Record<ErrorCode, {short: string, full: string}>
   SETTING_INVALID: {
     short: `A plugin setting has a value it cannot take`,
     full: `A provenance setting in .yarnrc.yml has a value it cannot take.`,
+  },
+  PINS_INVALID: {
+    short: `The pins file cannot be read`,
+    full: `.provenance.lock is not a well-formed pins file (version 1, known fields only): it is refused whole, so the install stops rather than judge without it.`,
   },
   YARN_UNSUPPORTED: {
     short: `This Yarn is not supported by the plugin`,
