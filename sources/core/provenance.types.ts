@@ -3,6 +3,7 @@
  * registry answer → AttestationSet → VerifiedProvenance → Verdict.
  */
 import type {ErrorCode} from './errors';
+import type {Pin, PinIdentity, PinKey} from './pins/pins.types';
 
 /** An npm package version as the registry names it. */
 export type PackageRef = {
@@ -78,6 +79,8 @@ export type VerifiedProvenance = {
     identity: CertificateIdentity;
     /** When the transparency log recorded the signature. */
     integratedTime?: Date;
+    /** The Rekor log index of that entry (decimal text): https://search.sigstore.dev/?logIndex=<it>. */
+    logIndex?: string;
   };
   publish?: {
     keyId: string;
@@ -131,4 +134,20 @@ export type Verdict = {
   installedAs?: string[];
   /** Where a package that is not an npm registry package comes from, e.g. `git https://…`. */
   origin?: string;
+  /** The pin this version was compared with (`.provenance.lock`), when its package has one. */
+  continuity?: VerdictContinuity;
+};
+
+/** Continuity as a verdict carries it: the pin beside the version's own identity, and what differed. */
+export type VerdictContinuity = {
+  key: PinKey;
+  pin: Pin;
+  /** False: the version's release line has no pin yet; the nearest other line's was compared. */
+  sameLine: boolean;
+  /** The version's identity; absent when it has no provenance. */
+  seen?: PinIdentity;
+  /** The continuity code found (whatever decided the verdict), absent when the identity is unchanged. */
+  code?: ErrorCode;
+  /** Set when PROVENANCE_ALLOW_CHANGE let the finding pass for this run. */
+  overridden?: boolean;
 };

@@ -85,7 +85,7 @@ const isIsoDate = t.cascade(t.isString(), t.matchesRegExp(/^\d{4}-\d{2}-\d{2}T\d
 export const isStoredEvidence = t.isObject({
   package: t.isObject({name: t.isString(), version: t.isString()}),
   tarballSha512: isSha512Hex,
-  provenance: t.isOptional(t.isObject({claims: isClaims, identity: isIdentity, integratedTime: t.isOptional(isIsoDate)})),
+  provenance: t.isOptional(t.isObject({claims: isClaims, identity: isIdentity, integratedTime: t.isOptional(isIsoDate), logIndex: t.isOptional(t.isString())})),
   publish: t.isOptional(t.isObject({keyId: t.isString(), integratedTime: t.isOptional(isIsoDate)})),
   slsaLevel: t.isEnum([0, 1, 2, 3]),
   unknownPredicateTypes: isStrings,

@@ -45,7 +45,7 @@ export function recordPins(current: ReadonlyMap<PinKey, Pin>, verdicts: Iterable
 
   for (const verdict of verdicts) {
     // Only a clean pass is recorded: a warning (continuity on a new line, say) waits for `approve`.
-    if (!verdict.allowed || verdict.status !== `verified` || verdict.provenance === undefined)
+    if (!verdict.allowed || verdict.status !== `verified` || verdict.provenance === undefined || verdict.continuity?.overridden)
       continue;
     const seen = pinIdentityOf(verdict.provenance);
     if (seen === undefined)

@@ -6,7 +6,8 @@ import type {Policy} from '../policy/policy.types';
 import type {EvidenceStore} from '../cache/localStore';
 import type {Verdict} from '../provenance.types';
 import type {VerifyBody} from '../verify/verifyBody.types';
-import {evaluateSubject, modesOf} from './evaluateSubject';
+import {evaluateSubject, modesOf, POLICY_ONLY} from './evaluateSubject';
+import type {JudgeOptions} from './evaluateSubject';
 import type {PackageSubject} from './packageSubject.types';
 
 /** Verified evidence remembered between runs, under a key of content digests. */
@@ -37,6 +38,8 @@ export type CheckerOptions = {
   /** How many attestation requests may run at once. */
   concurrency: number;
   now?: Date;
+  /** The pins (continuity) and this run's override; absent: the policy alone judges. */
+  judge?: JudgeOptions;
 };
 
 /**
@@ -51,6 +54,11 @@ export class PackageChecker {
   constructor(private readonly edges: CheckerEdges, readonly policy: Policy, private readonly options: CheckerOptions) {
     this.limit = pLimit(options.concurrency);
     this.now = options.now ?? new Date();
+  }
+
+  /** The pins this checker judges continuity against. */
+  get pins(): JudgeOptions[`pins`] {
+    return (this.options.judge ?? POLICY_ONLY).pins;
   }
 
   get trustDigest(): string {
@@ -76,7 +84,7 @@ export class PackageChecker {
     const evidence = needsEvidence ? await this.gatherEvidence(subject) : null;
     if (evidence !== null && !evidence.ok && kindOf(evidence.error.code) === `usage`)
       throw evidence.error;
-    return evaluateSubject(this.policy, subject, evidence, this.now);
+    return evaluateSubject(this.policy, subject, evidence, this.now, this.options.judge ?? POLICY_ONLY);
   }
 
   private async gatherEvidence(subject: PackageSubject): Promise<Evidence> {

@@ -54,7 +54,7 @@ export function createPackageVerifier(trust: Trust): PackageVerifier {
         const identity = readCertificateIdentity(entity.key.certificate);
         const claims = readProvenanceClaims(statement.predicateType, statement.predicate);
         checkClaimsAgreeWithCertificate(claims, identity);
-        result.provenance = {claims, identity, integratedTime: integratedTime(bundle)};
+        result.provenance = {claims, identity, integratedTime: integratedTime(bundle), ...logIndexOf(bundle)};
       }
 
       result.slsaLevel = toSlsaLevel(result.provenance);
@@ -139,6 +139,12 @@ function leafCertificateDer(bundle: Bundle): Buffer | undefined {
 
 function publicKeyHint(bundle: Bundle): string {
   return bundle.verificationMaterial.content.$case === `publicKey` ? bundle.verificationMaterial.content.publicKey.hint : ``;
+}
+
+/** The Rekor log index of the entry, for a link to it (`explain`); the verifier checked the entry itself. */
+function logIndexOf(bundle: Bundle): {logIndex?: string} {
+  const index = bundle.verificationMaterial.tlogEntries[0]?.logIndex;
+  return index !== undefined && /^\d+$/.test(String(index)) ? {logIndex: String(index)} : {};
 }
 
 function integratedTime(bundle: Bundle): Date | undefined {
