@@ -1,6 +1,7 @@
 import type {Hooks, Plugin} from '@yarnpkg/core';
 import {MessageName, ReportError} from '@yarnpkg/core';
 
+import {ApproveCommand} from './yarn/commands/ApproveCommand';
 import {AuditCommand} from './yarn/commands/AuditCommand';
 import {ExplainCommand} from './yarn/commands/ExplainCommand';
 import {UnsupportedYarnCommand} from './yarn/commands/UnsupportedYarnCommand';
@@ -20,7 +21,7 @@ const unsupported = unsupportedYarnReason();
  */
 const plugin: Plugin<Hooks> = {
   configuration: settingsDefinitions as Plugin[`configuration`],
-  commands: unsupported === null ? [AuditCommand, ExplainCommand, VerifyCommand] : [UnsupportedYarnCommand],
+  commands: unsupported === null ? [ApproveCommand, AuditCommand, ExplainCommand, VerifyCommand] : [UnsupportedYarnCommand],
   hooks: {
     validateProject: async (project, report) => {
       if (unsupported !== null) {

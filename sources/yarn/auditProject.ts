@@ -10,10 +10,16 @@ import {loadProjectContext, ProjectCheck} from './projectCheck';
 import type {ProjectPackage} from './projectPackages';
 import {listProjectPackages, patchSourceOf} from './projectPackages';
 import {fetchOptionsFor} from './tarballBinding';
+import {unpinnedCount} from '../core/pins/continuity';
+import type {ProjectPins} from './projectPins';
 
 export type AuditResult = {
   policy: Policy;
   verdicts: Array<Verdict>;
+  /** The pins file the verdicts were judged against (continuity). */
+  pins: ProjectPins;
+  /** Packages with provenance whose release line has no pin yet: the next ordinary install records them. */
+  unpinned: number;
   /** The packages the project's last install refused, when it was blocked. */
   lastBlocked?: BlockedInstall;
 };
@@ -65,7 +71,8 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
 
   verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
   const lastBlocked = context.store.getBlockedInstall(project.cwd);
-  return lastBlocked === undefined ? {policy, verdicts} : {policy, verdicts, lastBlocked};
+  const judged = {policy, verdicts, pins: context.pins, unpinned: unpinnedCount(context.pins.pins, verdicts)};
+  return lastBlocked === undefined ? judged : {...judged, lastBlocked};
 }
 
 async function resolveProject(project: Project, report: Report, cache: Cache): Promise<void> {

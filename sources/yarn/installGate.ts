@@ -15,6 +15,7 @@ import {gateWarnings} from './projectPolicy';
 import {SUPPORTED_YARN} from './hostYarn';
 import {reportVerdicts} from './reportVerdicts';
 import {reportUsageError} from './usageErrors';
+import {settlePins} from './projectPins';
 import {formatVerdict} from '../core/report/formatVerdict';
 
 
@@ -80,7 +81,7 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
     for (const note of check.trustNotes)
       opts.report.reportWarning(MessageName.UNNAMED, note);
     const now = new Date();
-    const inputs = installInputsDigest(packages, policy, check.checker.trustDigest, now);
+    const inputs = installInputsDigest(packages, policy, context.pins.pins.digest, check.checker.trustDigest, now);
     const preKey = passedInstallPreKey(project, packages, inputs);
     // An install like one that passed (same packages, policy, trust, day) is likely unchanged: do
     // not start verifying while Yarn downloads; the zips decide below.
@@ -101,10 +102,23 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
       replay(opts.report, passed);
       return;
     }
-    const outcome = await enforce(project, opts.report, check, policy, packages, context);
+    const {outcome, verdicts} = await enforce(project, opts.report, check, policy, packages, context);
     context.store.setBlockedInstall(project.cwd, null);
-    if (outcome !== null)
-      context.store.setPassedInstall(key, {...outcome, at: now.toISOString(), preKey});
+
+    // Passed: record the pins (trust on first use), unless the install is immutable (CI, `--immutable`).
+    const immutable = opts.immutable === true || project.configuration.get(`enableImmutableInstalls`) === true;
+    const settled = await settlePins(context.pins, verdicts, {immutable});
+    for (const line of settled.lines)
+      opts.report.reportInfo(MessageName.UNNAMED, line);
+    // An override is for this one run: its outcome is never replayed. Nor is an immutable install that
+    // left packages unpinned: the next ordinary install must see them to record them.
+    if (outcome === null || verdicts.some(verdict => verdict.continuity?.overridden) || (immutable && settled.lines.length > 0))
+      return;
+    // Remembered under the pins as they now are: what was just recorded is what these verdicts saw.
+    const settledInputs = installInputsDigest(packages, policy, settled.pins.digest, check.checker.trustDigest, now);
+    const settledKey = settledInputs === inputs ? key : await passedInstallKey(settledInputs, packages, check.binding);
+    const settledPreKey = settledInputs === inputs ? preKey : passedInstallPreKey(project, packages, settledInputs);
+    context.store.setPassedInstall(settledKey, {...outcome, at: now.toISOString(), preKey: settledPreKey});
   } catch (error) {
     throw asReportError(error);
   } finally {
@@ -134,7 +148,7 @@ async function fetchTheRest(project: Project, packages: ReadonlyArray<ProjectPac
  * remember for an identical install, or null when the outcome must not be reused (something was
  * unverifiable: the next install may be able to verify it).
  */
-async function enforce(project: Project, report: Report, check: ProjectCheck, policy: Policy, packages: ReadonlyArray<ProjectPackage>, context: ProjectContext): Promise<Omit<PassedInstall, `at` | `preKey`> | null> {
+async function enforce(project: Project, report: Report, check: ProjectCheck, policy: Policy, packages: ReadonlyArray<ProjectPackage>, context: ProjectContext): Promise<{outcome: Omit<PassedInstall, `at` | `preKey`> | null, verdicts: Array<Verdict>}> {
   const verdicts: Array<Verdict> = [];
   let printed: ReturnType<typeof reportVerdicts> | undefined;
 
@@ -170,7 +184,8 @@ async function enforce(project: Project, report: Report, check: ProjectCheck, po
     throw new ReportError(MessageName.UNNAMED, `Install blocked by the provenance policy (${policy.origin}): ${blocked.length} package${blocked.length === 1 ? `` : `s`} listed above. Nothing was linked, ${scripts}, and package.json and yarn.lock are unchanged. For the evidence: yarn provenance explain ${first.package.name}@${first.package.version}`);
   }
 
-  return verdicts.some(verdict => verdict.status === `unverifiable`) ? null : printed ?? null;
+  const outcome = verdicts.some(verdict => verdict.status === `unverifiable`) ? null : printed ?? null;
+  return {outcome, verdicts};
 }
 
 function replay(report: Report, passed: PassedInstall): void {

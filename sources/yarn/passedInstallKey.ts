@@ -9,11 +9,11 @@ import type {TarballBinding} from './tarballBinding';
 
 /**
  * What an install's outcome depends on besides the bytes: every package's identity, source, names
- * and lockfile problems, the policy, the trust material, the plugin version and the day (exceptions
- * expire by the day).
+ * and lockfile problems, the policy, the pins (an edit to them re-judges), the trust material, the
+ * plugin version and the day (exceptions expire by the day).
  */
-export function installInputsDigest(packages: ReadonlyArray<ProjectPackage>, policy: Policy, trustDigest: string, now: Date): string {
-  const hash = createHash(`sha256`).update(JSON.stringify([VERSION, policy.digest, trustDigest, now.toISOString().slice(0, 10)]));
+export function installInputsDigest(packages: ReadonlyArray<ProjectPackage>, policy: Policy, pinsDigest: string, trustDigest: string, now: Date): string {
+  const hash = createHash(`sha256`).update(JSON.stringify([VERSION, policy.digest, pinsDigest, trustDigest, now.toISOString().slice(0, 10)]));
   for (const {subject} of packages)
     hash.update(`${JSON.stringify([subject.id, subject.source, subject.installedAs, subject.problems.map(problem => problem.code)])}\n`);
   return hash.digest(`hex`);

@@ -20,6 +20,16 @@ import {TarballBinding} from './tarballBinding';
 import {openYarnTrust} from './trustRefresh';
 import {createWorkerPool} from './workerVerifier';
 import {fetchAttestationsWithYarn} from './attestationRequest';
+import {ALLOW_CHANGE_VARIABLE, parseAllowChange} from '../core/pins/allowChange';
+import type {AllowChange} from '../core/pins/allowChange';
+import {NO_PINS} from '../core/pins/pinsFile';
+import {loadProjectPins, pinsPathOf} from './projectPins';
+import type {ProjectPins} from './projectPins';
+
+/** The one-time override, from the process environment only: never from .yarnrc.yml or an env file. */
+export function allowChangeFromEnvironment(): AllowChange {
+  return parseAllowChange(process.env[ALLOW_CHANGE_VARIABLE]);
+}
 
 /** What every command reads from the project before checking anything. */
 export type ProjectContext = {
@@ -31,17 +41,21 @@ export type ProjectContext = {
   machineFolder: string | null;
   /** Set when the per-user folder could not be used safely. */
   storeWarning: string | null;
+  /** The pins file beside the policy (no entries when absent, or when there is no policy). */
+  pins: ProjectPins;
 };
 
 /**
  * Settings (validated), the per-user store and the policy. Throws a ProvenanceError of kind `usage`
- * (SETTING_INVALID, POLICY_INVALID) for the caller to report.
+ * (SETTING_INVALID, POLICY_INVALID, PINS_INVALID) for the caller to report.
  */
 export async function loadProjectContext(project: Project, {forGate}: {forGate: boolean}): Promise<ProjectContext> {
   const settings = readSettings(project.configuration, await policyRootOf(project));
   const {store, folder, warning} = await openMachineStore(project);
   const policy = forGate && !settings.enabled ? null : await loadProjectPolicy(settings, store);
-  return {settings, store, policy, machineFolder: folder, storeWarning: warning};
+  // Without a policy the gate is off, and nothing reads the pins: a broken file does not stop it.
+  const pins = policy === null && forGate ? {pins: NO_PINS, path: pinsPathOf(settings), text: null} : await loadProjectPins(settings);
+  return {settings, store, policy, machineFolder: folder, storeWarning: warning, pins};
 }
 
 /**
@@ -88,7 +102,7 @@ export class ProjectCheck {
       tarballDigest: subject => binding.tarballDigest(locatorOf(subject.id)),
       fetchAttestations: subject => fetchAttestationsWithYarn(locatorOf(subject.id), subject.ref, configuration),
       ...(remember ? {memory: () => store.evidence()} : {}),
-    }, policy, {skipOff, concurrency: settings.concurrency});
+    }, policy, {skipOff, concurrency: settings.concurrency, judge: {pins: context.pins.pins, allowChange: allowChangeFromEnvironment()}});
     return new ProjectCheck(binding, checker, trust.choice.notes, pools, store, byId);
   }
 

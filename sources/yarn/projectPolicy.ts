@@ -8,7 +8,8 @@ import type {PortablePath} from '@yarnpkg/fslib';
 import type {LocalStore} from '../core/cache/localStore';
 import {ProvenanceError} from '../core/errors';
 import {policyDigest} from '../core/policy/digest';
-import type {Mode, Policy} from '../core/policy/policy.types';
+import {weakestMode} from '../core/pins/continuity';
+import type {Continuity, Mode, Policy} from '../core/policy/policy.types';
 import {VERSION} from '../core/version';
 import type {ProvenanceSettings} from './settings';
 
@@ -57,7 +58,9 @@ export async function loadProjectPolicy(settings: ProvenanceSettings, store: Loc
 export function applyModeOverride(policy: Policy, mode: Mode | null): Policy {
   if (mode === null)
     return policy;
-  const changed = {...policy, default: {...policy.default, mode}, rules: policy.rules.map(rule => ({...rule, mode}))};
+  // Continuity is weakened with the rules (never strengthened: a newLine `warn` stays a warning).
+  const continuity = Object.fromEntries(Object.entries(policy.continuity).map(([check, own]) => [check, weakestMode(own, mode)])) as Continuity;
+  const changed = {...policy, default: {...policy.default, mode}, rules: policy.rules.map(rule => ({...rule, mode})), continuity};
   return {...changed, digest: policyDigest(changed)};
 }
 

@@ -36,6 +36,13 @@ export type ContinuityResult = {
   finding?: ContinuityFinding;
 };
 
+const CONTINUITY_CODES: ReadonlySet<ErrorCode> = new Set([`PROVENANCE_DOWNGRADE`, `SOURCE_REPO_CHANGED`, `WORKFLOW_CHANGED`, `RUNNER_DOWNGRADE`, `PUBLISHER_DOWNGRADE`]);
+
+/** Whether a verdict's code comes from continuity (what `approve` can settle) rather than from the policy. */
+export function isContinuityCode(code: ErrorCode): boolean {
+  return CONTINUITY_CODES.has(code);
+}
+
 const STRENGTH: Record<Mode, number> = {off: 0, warn: 1, enforce: 2};
 
 export function weakestMode(...modes: Array<Mode>): Mode {
@@ -136,13 +143,11 @@ function capitalise(text: string): string {
 
 /** Packages with verified provenance whose own release line has no pin yet. */
 export function unpinnedCount(pins: Pins, verdicts: Iterable<{package: PackageRef, provenance?: VerifiedProvenance}>): number {
-  const keys = new Set<PinKey>();
+  const unpinned = new Set<string>();
   for (const verdict of verdicts) {
-    if (verdict.provenance?.provenance === undefined)
-      continue;
-    const key = pinKey(verdict.package.name, verdict.package.version);
-    if (!pins.entries.has(key))
-      keys.add(key);
+    const {name, version} = verdict.package;
+    if (verdict.provenance?.provenance !== undefined && !pins.entries.has(pinKey(name, version)))
+      unpinned.add(`${name}@${version}`);
   }
-  return keys.size;
+  return unpinned.size;
 }

@@ -109,6 +109,8 @@ export class AuditCommand extends BaseCommand {
         const refused = result.lastBlocked?.packages.filter(pkg => !present.has(`${pkg.name}@${pkg.version}`)) ?? [];
         if (refused.length > 0)
           report.reportWarning(MessageName.UNNAMED, `The last install (${result.lastBlocked!.at}) was blocked and refused ${refused.map(pkg => `${pkg.name}@${pkg.version} (${pkg.code})`).join(`, `)}: yarn provenance explain ${refused[0]!.name}@${refused[0]!.version}`);
+        if (result.unpinned > 0)
+          report.reportInfo(null, `Provenance pins: ${result.unpinned} package${result.unpinned === 1 ? ` has` : `s have`} no pin yet: the next ordinary install records them in .provenance.lock`);
       }
     });
 

@@ -8,6 +8,35 @@ import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import type {ProjectPackage} from '../projectPackages';
 import {formatVerdict} from '../../core/report/formatVerdict';
 import {describeExtension} from '../../core/report/fulcioExtensionNames';
+import {describePinComparison, pinTitle} from '../../core/pins/describePins';
+import type {Verdict} from '../../core/provenance.types';
+import {dependencyChains} from '../dependencyChains';
+
+/**
+ * For triage: the pin beside this version's identity, the registry's publish signals, who pulls the
+ * package in (as `yarn why` does), and the exact `approve` command when continuity found a change.
+ */
+function triageLines(project: Project, verdict: Verdict): Array<string> {
+  const lines: Array<string> = [];
+  const version = `${verdict.package.name}@${verdict.package.version}`;
+  const registry = verdict.provenance?.registry;
+  if (registry !== undefined)
+    lines.push(`  registry  signature ${registry.signature}${registry.keyId ? ` (key ${registry.keyId})` : ``}; trusted publisher: ${registry.trustedPublisher ? `yes` : `no`}; staged: ${registry.staged ? `yes` : `no`}`);
+  const {continuity} = verdict;
+  if (continuity !== undefined) {
+    const title = `${pinTitle(continuity.key, continuity.pin)}${continuity.sameLine ? `` : ` (other line)`}`;
+    lines.push(`  continuity ${continuity.code ?? `unchanged`}${continuity.overridden ? ` (OVERRIDDEN by PROVENANCE_ALLOW_CHANGE for this run)` : ``}`);
+    lines.push(...describePinComparison({title, identity: continuity.pin}, {title: `this version ${verdict.package.version}`, identity: continuity.seen}));
+  } else if (verdict.provenance?.provenance !== undefined) {
+    lines.push(`  continuity no pin for this package yet: the next ordinary install records one`);
+  }
+  const chains = dependencyChains(project, verdict.package);
+  for (const [index, chain] of chains.entries())
+    lines.push(`  ${index === 0 ? `pulled in` : ``.padEnd(9)} ${chain.join(` › `)}`);
+  if (continuity?.code !== undefined)
+    lines.push(`  To accept the new identity (after checking it): yarn provenance approve ${version} --reason "<why>"`);
+  return lines;
+}
 
 export class ExplainCommand extends BaseCommand {
   static override paths = [[`provenance`, `explain`]];
@@ -89,7 +118,11 @@ export class ExplainCommand extends BaseCommand {
           const width = Math.max(0, ...named.map(([name]) => name.length));
           for (const [name, value] of named)
             report.reportInfo(null, `  ${name.padEnd(width)}  ${value}`);
+          if (provenance.logIndex !== undefined)
+            report.reportInfo(null, `  Rekor     log index ${provenance.logIndex}: https://search.sigstore.dev/?logIndex=${provenance.logIndex}`);
         }
+        for (const line of triageLines(project, verdict))
+          report.reportInfo(null, line);
         report.reportSeparator();
       }
       report.reportInfo(null, `Policy: ${result.policy.origin}`);

@@ -135,7 +135,7 @@ describe(`continuity in the pipeline`, () => {
 
   it(`counts packages with provenance whose line has no pin`, () => {
     const verdicts = [`1.0.0`, `2.0.0`, `2.1.0`].map(version => ({package: ref(version), provenance: evidence(ref(version), {})}));
-    expect(unpinnedCount(pins({'widget@1': PIN}), verdicts)).toBe(1);
+    expect(unpinnedCount(pins({'widget@1': PIN}), verdicts)).toBe(2);
     expect(unpinnedCount(NO_PINS, [{package: ref(`1.0.0`), provenance: evidence(ref(`1.0.0`), null)}])).toBe(0);
   });
 });
