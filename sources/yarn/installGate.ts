@@ -17,6 +17,7 @@ import {reportVerdicts} from './reportVerdicts';
 import {reportUsageError} from './usageErrors';
 import {settlePins} from './projectPins';
 import {formatVerdict} from '../core/report/formatVerdict';
+import {describeContinuity} from '../core/pins/describePins';
 
 
 type FetchEverything = (opts: Parameters<Project[`fetchEverything`]>[0]) => Promise<void>;
@@ -174,7 +175,7 @@ async function enforce(project: Project, report: Report, check: ProjectCheck, po
     // A blocked `yarn add` leaves no trace in the project: remember what was refused for audit/explain.
     context.store.setBlockedInstall(project.cwd, {
       at: new Date().toISOString(),
-      packages: blocked.map(verdict => ({name: verdict.package.name, version: verdict.package.version, code: verdict.code ?? verdict.status, lines: formatVerdict(verdict)})),
+      packages: blocked.map(verdict => ({name: verdict.package.name, version: verdict.package.version, code: verdict.code ?? verdict.status, lines: [...formatVerdict(verdict), ...describeContinuity(verdict)]})),
     });
     // Honest about what already ran: Yarn packs git dependencies (prepack) while resolving them.
     const ranCode = packages.filter(pkg => pkg.subject.source.kind === `unattestable` && pkg.subject.source.ranCodeBeforeGate !== undefined);

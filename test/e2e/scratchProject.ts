@@ -101,6 +101,11 @@ export class ScratchProject {
 
   /** Runs the committed Yarn asynchronously: a synchronous spawn would block the in-process registry. */
   yarn(...args: Array<string>): Promise<RunResult> {
+    return this.yarnWithEnv({}, ...args);
+  }
+
+  /** `yarn(...)` with these variables added to its environment. */
+  yarnWithEnv(extra: NodeJS.ProcessEnv, ...args: Array<string>): Promise<RunResult> {
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env))
       if (!/^(npm_|berry_|yarn_|project_cwd$|init_cwd$)/i.test(key))
@@ -110,6 +115,7 @@ export class ScratchProject {
     env.XDG_CACHE_HOME = this.cacheHome;
     // Never the public TUF repository from tests (the refresh itself is tested on a local one).
     env.PROVENANCE_TRUST_REFRESH = `off`;
+    Object.assign(env, extra);
 
     return new Promise((resolvePromise, reject) => {
       const child = spawn(process.execPath, [YARN, ...args], {cwd: this.dir, env, stdio: [`ignore`, `pipe`, `pipe`]});

@@ -2,6 +2,7 @@
  * A pinned identity beside a version's own, as `explain` and `approve` show them: one row per field,
  * the pin on the left, the version on the right, and a `≠` where they differ.
  */
+import type {Verdict} from '../provenance.types';
 import type {Pin, PinIdentity} from './pins.types';
 
 /** `absent`: what the column reads without an identity (default `no provenance`). */
@@ -39,4 +40,19 @@ export function describePinComparison(left: Column, right: Column): Array<string
 /** `pinned sigstore@2 (since 2.0.0, approved: moved to a new org)`. */
 export function pinTitle(key: string, pin: Pin): string {
   return `pinned ${key} (since ${pin.since}${pin.reason ? `, approved: ${pin.reason}` : ``})`;
+}
+
+/** What continuity found for a verdict, for people: the code, the pin beside this version, and how to accept it. */
+export function describeContinuity(verdict: Verdict): Array<string> {
+  const {continuity} = verdict;
+  if (continuity === undefined)
+    return [];
+  const version = `${verdict.package.name}@${verdict.package.version}`;
+  const title = `${pinTitle(continuity.key, continuity.pin)}${continuity.sameLine ? `` : ` (other line)`}`;
+  const overridden = continuity.overridden ? ` (OVERRIDDEN by PROVENANCE_ALLOW_CHANGE for this run)` : ``;
+  return [
+    `  continuity ${continuity.code ?? `unchanged`}${overridden}`,
+    ...describePinComparison({title, identity: continuity.pin}, {title: `this version ${verdict.package.version}`, identity: continuity.seen}),
+    ...continuity.code === undefined ? [] : [`  To accept the new identity (after checking it): yarn provenance approve ${version} --reason "<why>"`],
+  ];
 }

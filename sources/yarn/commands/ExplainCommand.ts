@@ -8,7 +8,7 @@ import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import type {ProjectPackage} from '../projectPackages';
 import {formatVerdict} from '../../core/report/formatVerdict';
 import {describeExtension} from '../../core/report/fulcioExtensionNames';
-import {describePinComparison, pinTitle} from '../../core/pins/describePins';
+import {describeContinuity} from '../../core/pins/describePins';
 import type {Verdict} from '../../core/provenance.types';
 import {dependencyChains} from '../dependencyChains';
 
@@ -18,23 +18,15 @@ import {dependencyChains} from '../dependencyChains';
  */
 function triageLines(project: Project, verdict: Verdict): Array<string> {
   const lines: Array<string> = [];
-  const version = `${verdict.package.name}@${verdict.package.version}`;
   const registry = verdict.provenance?.registry;
   if (registry !== undefined)
     lines.push(`  registry  signature ${registry.signature}${registry.keyId ? ` (key ${registry.keyId})` : ``}; trusted publisher: ${registry.trustedPublisher ? `yes` : `no`}; staged: ${registry.staged ? `yes` : `no`}`);
-  const {continuity} = verdict;
-  if (continuity !== undefined) {
-    const title = `${pinTitle(continuity.key, continuity.pin)}${continuity.sameLine ? `` : ` (other line)`}`;
-    lines.push(`  continuity ${continuity.code ?? `unchanged`}${continuity.overridden ? ` (OVERRIDDEN by PROVENANCE_ALLOW_CHANGE for this run)` : ``}`);
-    lines.push(...describePinComparison({title, identity: continuity.pin}, {title: `this version ${verdict.package.version}`, identity: continuity.seen}));
-  } else if (verdict.provenance?.provenance !== undefined) {
+  lines.push(...describeContinuity(verdict));
+  if (verdict.continuity === undefined && verdict.provenance?.provenance !== undefined)
     lines.push(`  continuity no pin for this package yet: the next ordinary install records one`);
-  }
   const chains = dependencyChains(project, verdict.package);
   for (const [index, chain] of chains.entries())
     lines.push(`  ${index === 0 ? `pulled in` : ``.padEnd(9)} ${chain.join(` › `)}`);
-  if (continuity?.code !== undefined)
-    lines.push(`  To accept the new identity (after checking it): yarn provenance approve ${version} --reason "<why>"`);
   return lines;
 }
 
@@ -45,7 +37,7 @@ export class ExplainCommand extends BaseCommand {
     category: `Provenance-related commands`,
     description: `show all the provenance evidence for a package, and the rule that decided`,
     details: `
-      For every version of the package in the project: the verdict, what was expected and found, the signer identity read from the Fulcio certificate (source repository, ref, commit, workflow, runner, issuer), the SLSA predicate's claims, the publish attestation, every Fulcio certificate extension, and the policy rule that decided.
+      For every version of the package in the project: the verdict, what was expected and found, the signer identity read from the Fulcio certificate (source repository, ref, commit, workflow, runner, issuer), the SLSA predicate's claims, the publish attestation, every Fulcio certificate extension with the Rekor log entry, and the policy rule that decided. For triage: the provenance pin of the version's release line beside its own identity (\`.provenance.lock\`), the registry's publish signals, the dependency chains from the workspaces that pull it in, and the exact \`yarn provenance approve\` command when its identity changed.
     `,
     examples: [[
       `Explain why a package is blocked`,
