@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 
 import {parseAllowChange} from '../../../sources/core/pins/allowChange';
+import {approvePins} from '../../../sources/core/pins/approvePins';
 import {checkContinuity, pinFor, unpinnedCount} from '../../../sources/core/pins/continuity';
 import {makePins, NO_PINS} from '../../../sources/core/pins/pinsFile';
 import {recordPins} from '../../../sources/core/pins/recordPins';
@@ -10,6 +11,7 @@ import {registrySubject} from '../../../sources/core/pipeline/registrySubject';
 import {parsePolicy} from '../../../sources/core/policy/parsePolicy';
 import {DEFAULT_CONTINUITY} from '../../../sources/core/policy/policy.types';
 import type {PackageRef, VerifiedProvenance} from '../../../sources/core/provenance.types';
+import {applyModeOverride} from '../../../sources/yarn/projectPolicy';
 
 const GITHUB = `https://token.actions.githubusercontent.com`;
 
@@ -137,5 +139,48 @@ describe(`continuity in the pipeline`, () => {
     const verdicts = [`1.0.0`, `2.0.0`, `2.1.0`].map(version => ({package: ref(version), provenance: evidence(ref(version), {})}));
     expect(unpinnedCount(pins({'widget@1': PIN}), verdicts)).toBe(2);
     expect(unpinnedCount(NO_PINS, [{package: ref(`1.0.0`), provenance: evidence(ref(`1.0.0`), null)}])).toBe(0);
+  });
+});
+
+describe(`the invariant: pins only add blocks`, () => {
+  it(`a pin naming the found repository never lifts the policy's own block`, () => {
+    const policy = parsePolicy(`version: 1\nrules:\n  - packages: [widget]\n    source: github.com/acme/widget\n`, `.provenance.yml`);
+    const found = evidence(ref(`1.2.0`), {repo: `https://github.com/evil/widget`});
+    const loosened = pins({'widget@1': {...PIN, source: `github.com/evil/widget`}});
+    const verdict = evaluateSubject(policy, registrySubject(ref(`1.2.0`), `r`), {ok: true, provenance: found}, new Date(), {pins: loosened, allowChange: parseAllowChange(`widget`)});
+    expect(verdict).toMatchObject({code: `SOURCE_REPO_MISMATCH`, allowed: false});
+  });
+});
+
+describe(`approve`, () => {
+  const verdictFor = (version: string, build: Build | null, code?: `NETWORK_UNVERIFIABLE`) => ({
+    package: ref(version), status: code ? `unverifiable` as const : `verified` as const, allowed: !code, mode: `enforce` as const, rule: `default`, notes: [],
+    ...(code ? {code} : {provenance: evidence(ref(version), build)}),
+  });
+
+  it(`records the newest version's identity per line with since and reason, and changes nothing else`, () => {
+    const current = new Map(Object.entries({'widget@1': PIN, 'gadget@1': {...PIN, source: `github.com/acme/gadget`}}));
+    const {entries, approvals} = approvePins(current, [verdictFor(`1.2.0`, {repo: `https://github.com/other/widget`}), verdictFor(`1.1.0`, {})], `moved`);
+    expect(approvals.map(approval => approval.kind)).toEqual([`recorded`]);
+    expect(entries.get(`widget@1`)).toMatchObject({source: `github.com/other/widget`, since: `1.2.0`, reason: `moved`});
+    expect(entries.get(`gadget@1`)).toBe(current.get(`gadget@1`));
+  });
+
+  it(`removes the pin of a line whose version has no provenance, and approves nothing unverified`, () => {
+    const current = new Map([[`widget@1`, PIN]]);
+    expect(approvePins(current, [verdictFor(`1.3.0`, null)], `gone`)).toMatchObject({approvals: [{kind: `removed`, reason: `gone`}]});
+    expect(approvePins(current, [verdictFor(`1.3.0`, null)], `gone`).entries.has(`widget@1`)).toBe(false);
+    const unverified = approvePins(current, [verdictFor(`1.3.0`, null, `NETWORK_UNVERIFIABLE`)], undefined);
+    expect(unverified.approvals.map(approval => approval.kind)).toEqual([`unverified`]);
+    expect(unverified.entries.get(`widget@1`)).toBe(PIN);
+    expect(approvePins(current, [verdictFor(`1.1.0`, {})], undefined).approvals.map(approval => approval.kind)).toEqual([`unchanged`]);
+  });
+});
+
+describe(`provenanceDefaultMode`, () => {
+  it(`weakens continuity with the rules, and never strengthens it`, () => {
+    const policy = parsePolicy(`version: 1\n`, `.provenance.yml`);
+    expect(applyModeOverride(policy, `warn`).continuity).toEqual({...DEFAULT_CONTINUITY, provenance: `warn`, source: `warn`, workflow: `warn`, runner: `warn`, publisher: `warn`});
+    expect(applyModeOverride(policy, `enforce`).continuity.newLine).toBe(`warn`);
   });
 });
