@@ -11,7 +11,7 @@ import {loadProjectContext, ProjectCheck} from './projectCheck';
 import type {ProjectPackage} from './projectPackages';
 import {listProjectPackages} from './projectPackages';
 import {fetchOptionsFor} from './tarballBinding';
-import {gateWarnings} from './projectPolicy';
+import {gateWarnings, policyRootOf} from './projectPolicy';
 import {SUPPORTED_YARN} from './hostYarn';
 import {reportVerdicts} from './reportVerdicts';
 import {reportUsageError} from './usageErrors';
@@ -108,7 +108,9 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
 
     // Passed: record the pins (trust on first use), unless the install is immutable (CI, `--immutable`).
     const immutable = opts.immutable === true || project.configuration.get(`enableImmutableInstalls`) === true;
-    const settled = await settlePins(context.pins, verdicts, {immutable});
+    // `yarn dlx` judges by the pins of the project it was run from, but its packages are not that project's.
+    const dlx = await policyRootOf(project) !== project.cwd;
+    const settled = dlx ? {lines: [], pins: context.pins.pins} : await settlePins(context.pins, verdicts, {immutable});
     for (const line of settled.lines)
       opts.report.reportInfo(MessageName.UNNAMED, line);
     // An override is for this one run: its outcome is never replayed. Nor is an immutable install that

@@ -102,6 +102,9 @@ export class AuditCommand extends BaseCommand {
         this.context.stdout.write(toMarkdown(result.verdicts, origin));
       } else {
         const {text: lockfileText} = await readLockfile(project);
+        // Before the table: its last line stays the counts.
+        if (result.unpinned > 0)
+          report.reportInfo(null, `Provenance pins: ${result.unpinned} package${result.unpinned === 1 ? ` has` : `s have`} no pin yet: the next ordinary install records them in .provenance.lock`);
         // Yarn puts `➤ YN0000: ` (10 columns) before each line: the whole line fits 120 columns.
         for (const line of toTable(result.verdicts, {lockfileText, failuresOnly: this.failuresOnly, width: 110}))
           report.reportInfo(null, line);
@@ -109,8 +112,6 @@ export class AuditCommand extends BaseCommand {
         const refused = result.lastBlocked?.packages.filter(pkg => !present.has(`${pkg.name}@${pkg.version}`)) ?? [];
         if (refused.length > 0)
           report.reportWarning(MessageName.UNNAMED, `The last install (${result.lastBlocked!.at}) was blocked and refused ${refused.map(pkg => `${pkg.name}@${pkg.version} (${pkg.code})`).join(`, `)}: yarn provenance explain ${refused[0]!.name}@${refused[0]!.version}`);
-        if (result.unpinned > 0)
-          report.reportInfo(null, `Provenance pins: ${result.unpinned} package${result.unpinned === 1 ? ` has` : `s have`} no pin yet: the next ordinary install records them in .provenance.lock`);
       }
     });
 
