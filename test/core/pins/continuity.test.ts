@@ -12,6 +12,8 @@ import {parsePolicy} from '../../../sources/core/policy/parsePolicy';
 import {DEFAULT_CONTINUITY} from '../../../sources/core/policy/policy.types';
 import type {PackageRef, VerifiedProvenance} from '../../../sources/core/provenance.types';
 import {applyModeOverride} from '../../../sources/yarn/projectPolicy';
+import {loadFixture} from '../../helpers/fixtures';
+import {verifyJson} from '../../helpers/verifier';
 
 const GITHUB = `https://token.actions.githubusercontent.com`;
 
@@ -182,5 +184,31 @@ describe(`provenanceDefaultMode`, () => {
     const policy = parsePolicy(`version: 1\n`, `.provenance.yml`);
     expect(applyModeOverride(policy, `warn`).continuity).toEqual({...DEFAULT_CONTINUITY, provenance: `warn`, source: `warn`, workflow: `warn`, runner: `warn`, publisher: `warn`});
     expect(applyModeOverride(policy, `enforce`).continuity.newLine).toBe(`warn`);
+  });
+});
+
+describe(`continuity on real npm attestations (sigstore-js)`, () => {
+  const real = async (id: string) => {
+    const fixture = loadFixture(id);
+    return verifyJson(fixture.pkg, fixture.attestationsJson, fixture.tarballSha512);
+  };
+  const pinnedAt = async (id: string) => makePins(recordPins(new Map(), [{package: (await real(id)).package, status: `verified`, allowed: true, mode: `enforce`, rule: `default`, notes: [], provenance: await real(id)}]).entries, `x`);
+
+  it(`does not trip across npm's predicate generations of one workflow (gha/v2 1.3.0 → SLSA v1 2.3.1; 2.0.0 → 2.3.1), and catches a real loss`, async () => {
+    const v231 = await real(`sigstore@2.3.1`);
+    const across = checkContinuity(await pinnedAt(`sigstore@1.3.0`), DEFAULT_CONTINUITY, v231.package, v231, `enforce`);
+    expect(across?.sameLine).toBe(false);
+    expect(across?.finding).toBeUndefined();
+    expect(checkContinuity(await pinnedAt(`sigstore@2.0.0`), DEFAULT_CONTINUITY, v231.package, v231, `enforce`)?.finding).toBeUndefined();
+    // The 1.8.0 fixture carries only the publish attestation.
+    const v18 = await real(`sigstore@1.8.0`);
+    expect(checkContinuity(await pinnedAt(`sigstore@1.3.0`), DEFAULT_CONTINUITY, v18.package, v18, `enforce`)?.finding?.code).toBe(`PROVENANCE_DOWNGRADE`);
+  });
+
+  it(`reports the real move from publish.yml (1.0.0) to release.yml (1.3.0) as a workflow change, and the unrecorded runner as no downgrade`, async () => {
+    const v13 = await real(`sigstore@1.3.0`);
+    expect(checkContinuity(await pinnedAt(`sigstore@1.0.0`), DEFAULT_CONTINUITY, v13.package, v13, `enforce`)?.finding?.code).toBe(`WORKFLOW_CHANGED`);
+    const continuity = {...DEFAULT_CONTINUITY, workflow: `off` as const};
+    expect(checkContinuity(await pinnedAt(`sigstore@1.0.0`), continuity, v13.package, v13, `enforce`)?.finding).toBeUndefined();
   });
 });
