@@ -1,5 +1,6 @@
 import type {Fetcher, MessageName as MessageNameType, Project} from '@yarnpkg/core';
 import {MessageName, Report, ReportError} from '@yarnpkg/core';
+import {ppath} from '@yarnpkg/fslib';
 
 import type {PassedInstall} from '../core/cache/storeEntries';
 import {isUsageError} from '../core/errors';
@@ -17,6 +18,7 @@ import {reportVerdicts} from './reportVerdicts';
 import {reportUsageError} from './usageErrors';
 import {settlePins} from './projectPins';
 import {formatVerdict} from '../core/report/formatVerdict';
+import {isContinuityCode} from '../core/pins/continuity';
 import {describeContinuity} from '../core/pins/describePins';
 
 
@@ -184,7 +186,11 @@ async function enforce(project: Project, report: Report, check: ProjectCheck, po
     const scripts = ranCode.length === 0
       ? `no lifecycle script ran`
       : `no lifecycle script ran (but Yarn already ran code of ${ranCode.map(pkg => pkg.subject.ref.name).join(`, `)} while resolving ${ranCode.length === 1 ? `it` : `them`})`;
-    throw new ReportError(MessageName.UNNAMED, `Install blocked by the provenance policy (${policy.origin}): ${blocked.length} package${blocked.length === 1 ? `` : `s`} listed above. Nothing was linked, ${scripts}, and package.json and yarn.lock are unchanged. For the evidence: yarn provenance explain ${first.package.name}@${first.package.version}`);
+    // A changed identity is settled by review and `approve`, never by editing the pins file.
+    const changed = blocked.some(verdict => verdict.code !== undefined && isContinuityCode(verdict.code))
+      ? `; a changed identity, once checked, is accepted with yarn provenance approve <name> --reason "<why>" (${ppath.basename(context.pins.path)})`
+      : ``;
+    throw new ReportError(MessageName.UNNAMED, `Install blocked by the provenance policy (${policy.origin}): ${blocked.length} package${blocked.length === 1 ? `` : `s`} listed above. Nothing was linked, ${scripts}, and package.json and yarn.lock are unchanged. For the evidence: yarn provenance explain ${first.package.name}@${first.package.version}${changed}`);
   }
 
   const outcome = verdicts.some(verdict => verdict.status === `unverifiable`) ? null : printed ?? null;

@@ -90,6 +90,7 @@ describe(`provenance pins`, () => {
       const result = await scratch.yarn(`install`);
       expect(result.code, result.output).toBe(1);
       expect(result.output).toContain(code);
+      expect(result.output).toContain(`accepted with yarn provenance approve <name>`);
       expect(scratch.read(`yarn.lock`)).toBe(lockfile);
       expect(scratch.read(PINS)).toBe(pinned);
     }
