@@ -17,7 +17,7 @@ import {formatVerdict} from '../core/report/formatVerdict';
 import {toMarkdown} from '../core/report/toMarkdown';
 import {toSarif} from '../core/report/toSarif';
 import {toTable} from '../core/report/toTable';
-import {toVerdictRecord} from '../core/report/verdictRecord';
+import {errorRecord, jsonLines, summaryRecord} from '../core/report/jsonRecords';
 import type {Output, VerifierFactory} from '../core/run/runVerify';
 import {VERSION} from '../core/version';
 import {readNpmConfig} from './npmrc';
@@ -69,9 +69,10 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, an unreadable or invalid lockfile, policy or trust).
     if (isProvenanceError(error) && kindOf(error.code) === `usage`) {
-      if (args.format === `json`)
-        out.stdout(JSON.stringify({status: `error`, code: error.code, message: error.message}));
-      else
+      if (args.format === `json`) {
+        out.stdout(JSON.stringify(errorRecord(error.code, error.message)));
+        out.stdout(JSON.stringify(summaryRecord([], EXIT.USAGE)));
+      } else
         out.stderr(`${error.code}: ${error.message}`);
       return EXIT.USAGE;
     }
@@ -104,8 +105,8 @@ function findPolicy(root: string, named: string | undefined): Policy {
 function report(verdicts: Array<Verdict>, policy: Policy, lockfileName: string, format: CheckArgs[`format`], out: Output): void {
   switch (format) {
     case `json`:
-      for (const verdict of verdicts)
-        out.stdout(JSON.stringify(toVerdictRecord(verdict)));
+      for (const line of jsonLines(verdicts, exitCodeFor(verdicts)))
+        out.stdout(line);
       return;
     case `sarif`:
       out.stdout(JSON.stringify(toSarif(verdicts, {toolVersion: VERSION, lockfile: {uri: lockfileName, text: null}}), null, 2));

@@ -53,13 +53,14 @@ describe(`yarn provenance audit`, () => {
     expect(result.stdout).toContain(`tuf-js@1.0.0`);
     expect(result.stdout).not.toContain(`sigstore@2.3.1`);
     const json = await scratch.yarn(`provenance`, `audit`, `--failures-only`, `--json`);
-    expect(json.stdout.trim().split(`\n`).map(line => JSON.parse(line).code)).toEqual([`SOURCE_REPO_MISMATCH`]);
+    expect(json.stdout.trim().split(`\n`).map(line => JSON.parse(line).code ?? JSON.parse(line).type)).toEqual([`SOURCE_REPO_MISMATCH`, `summary`]);
   });
 
   it(`prints one JSON record per package with --json`, async () => {
     const result = await scratch.yarn(`provenance`, `audit`, `--json`);
     expect(result.code).toBe(1);
-    const records = result.stdout.trim().split(`\n`).map(line => JSON.parse(line));
+    const [summary, ...records] = result.stdout.trim().split(`\n`).map(line => JSON.parse(line)).reverse();
+    expect(summary).toMatchObject({type: `summary`, packages: 4, blocking: 1, exitCode: 1});
     const byName = Object.fromEntries(records.map(record => [record.name, record]));
     expect(Object.keys(byName).sort()).toEqual([`gundam-visor`, `scratch`, `sigstore`, `tuf-js`]);
     // The workspace is the project's own code: listed, never judged.
@@ -185,7 +186,7 @@ describe(`yarn provenance verify`, () => {
     expect(result.code).toBe(3);
     const online = await scratch.yarn(`provenance`, `verify`, `--package`, `gundam-visor@1.0.1`, `--json`);
     expect(online.code, online.output).toBe(0);
-    expect(JSON.parse(online.stdout)).toMatchObject({status: `verified`, sourceRepo: `https://github.com/ramonpetgrave64/gundam-visor`});
+    expect(JSON.parse(online.stdout.split(`\n`)[0]!)).toMatchObject({status: `verified`, sourceRepo: `https://github.com/ramonpetgrave64/gundam-visor`});
   });
 });
 

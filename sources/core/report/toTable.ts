@@ -28,7 +28,7 @@ export function toTable(verdicts: ReadonlyArray<Verdict>, {lockfileText = null, 
   const rows = [...verdicts]
     .filter(verdict => !failuresOnly || verdict.code !== undefined)
     .sort((a, b) => lineOf(a) - lineOf(b) || a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version))
-    .map(toVerdictRecord)
+    .map(verdict => toVerdictRecord(verdict))
     .map(toRow);
 
   const widths = fitWidths(HEADER.map((title, column) => Math.max(title.length, ...rows.map(row => row[column]!.length))), width);

@@ -1,9 +1,8 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
 import {Configuration, MessageName, Project, StreamReport} from '@yarnpkg/core';
-import {Filename, npath, ppath, xfs} from '@yarnpkg/fslib';
 import {Command, Option} from 'clipanion';
 
-import {isAbsolute, relative} from 'node:path';
+import {isAbsolute} from 'node:path';
 
 import {isUsageError} from '../../core/errors';
 import {reportUsageError} from '../usageErrors';
@@ -12,8 +11,9 @@ import {toMarkdown} from '../../core/report/toMarkdown';
 import {policyProblemsToSarif, toSarif} from '../../core/report/toSarif';
 import {PolicyInvalidError} from '../../core/policy/policyError';
 import {toTable} from '../../core/report/toTable';
-import {toVerdictRecord} from '../../core/report/verdictRecord';
+import {errorRecord, jsonLines, summaryRecord} from '../../core/report/jsonRecords';
 import {VERSION} from '../../core/version';
+import {projectRelative, readProjectLockfile} from '../projectLockfile';
 
 export class AuditCommand extends BaseCommand {
   static override paths = [[`provenance`, `audit`]];
@@ -66,11 +66,12 @@ export class AuditCommand extends BaseCommand {
 
     const workspaces = this.all ? project.workspaces : [workspace];
     let exitCode: number = EXIT.OK;
-    const quiet = this.sarif || this.markdown;
+    const quiet = this.sarif || this.markdown || this.json;
+    const print = (line: string) => this.context.stdout.write(`${line}\n`);
 
-    // A document on stdout (SARIF, Markdown) must be whole or absent: Yarn's own lines go to stderr.
+    // A document on stdout (SARIF, Markdown, JSON records) must be whole or absent: Yarn's own lines go to stderr.
     const reportStream = quiet ? this.context.stderr : this.context.stdout;
-    await StreamReport.start({configuration, json: this.json, stdout: reportStream, includeFooter: false, forceSectionAlignment: false}, async report => {
+    await StreamReport.start({configuration, stdout: reportStream, includeFooter: false, forceSectionAlignment: false}, async report => {
       const {auditProject} = await import('../auditProject');
       const result = await auditProject(project, workspaces, quiet ? silent(report) : report).catch(error => {
         // The user's own settings, policy or trust files: one coded line, no partial report.
@@ -81,7 +82,12 @@ export class AuditCommand extends BaseCommand {
           const policyUri = projectRelative(project, error.origin);
           this.context.stdout.write(`${JSON.stringify(policyProblemsToSarif(error.problems, {toolVersion: VERSION, policyUri}), null, 2)}\n`);
         }
-        reportUsageError(report, error);
+        if (this.json) {
+          print(JSON.stringify(errorRecord(error.code, error.message)));
+          print(JSON.stringify(summaryRecord([], EXIT.USAGE)));
+        } else {
+          reportUsageError(report, error);
+        }
         return null;
       });
       if (result === null) {
@@ -91,17 +97,18 @@ export class AuditCommand extends BaseCommand {
 
       exitCode = exitCodeFor(result.verdicts);
       if (this.json) {
-        for (const verdict of result.verdicts.filter(verdict => !this.failuresOnly || verdict.code !== undefined))
-          report.reportJson(toVerdictRecord(verdict));
+        const {uri, text} = await readProjectLockfile(project);
+        for (const line of jsonLines(result.verdicts, exitCode, {lockfile: {file: uri, text}, failuresOnly: this.failuresOnly}))
+          print(line);
       } else if (this.sarif) {
-        const lockfile = await readLockfile(project);
+        const lockfile = await readProjectLockfile(project);
         this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfile}), null, 2)}\n`);
       } else if (this.markdown) {
         // A job summary is read on another machine: the policy's path from the project root, not this runner's.
         const origin = isAbsolute(result.policy.origin) ? projectRelative(project, result.policy.origin) : result.policy.origin;
         this.context.stdout.write(toMarkdown(result.verdicts, origin));
       } else {
-        const {text: lockfileText} = await readLockfile(project);
+        const {text: lockfileText} = await readProjectLockfile(project);
         // Yarn puts `➤ YN0000: ` (10 columns) before each line: the whole line fits 120 columns.
         for (const line of toTable(result.verdicts, {lockfileText, failuresOnly: this.failuresOnly, width: 110}))
           report.reportInfo(null, line);
@@ -114,18 +121,6 @@ export class AuditCommand extends BaseCommand {
 
     return exitCode;
   }
-}
-
-/** The lockfile as SARIF locates findings in it: its path from the project root, and its text (null when absent). */
-async function readLockfile(project: Project): Promise<{uri: string, text: string | null}> {
-  const path = ppath.join(project.cwd, Filename.lockfile);
-  const text = await xfs.readFilePromise(path, `utf8`).catch(() => null);
-  return {uri: projectRelative(project, npath.fromPortablePath(path)), text};
-}
-
-/** A path as SARIF and CI summaries want it: relative to the project root, with forward slashes. */
-function projectRelative(project: Project, path: string): string {
-  return relative(npath.fromPortablePath(project.cwd), path).split(`\\`).join(`/`);
 }
 
 /** For machine formats on stdout: keep Yarn's own report lines out of the document. */
