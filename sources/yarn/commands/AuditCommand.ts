@@ -1,5 +1,5 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
-import {Configuration, MessageName, Project, StreamReport} from '@yarnpkg/core';
+import {Configuration, formatUtils, MessageName, Project, StreamReport} from '@yarnpkg/core';
 import {Command, Option} from 'clipanion';
 
 import {isAbsolute} from 'node:path';
@@ -10,10 +10,14 @@ import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import {toMarkdown} from '../../core/report/toMarkdown';
 import {policyProblemsToSarif, toSarif} from '../../core/report/toSarif';
 import {PolicyInvalidError} from '../../core/policy/policyError';
+import type {StatusTone} from '../../core/report/toTable';
 import {toTable} from '../../core/report/toTable';
 import {errorRecord, jsonLines, summaryRecord} from '../../core/report/jsonRecords';
 import {VERSION} from '../../core/version';
 import {projectRelative, readProjectLockfile} from '../projectLockfile';
+
+/** The colours the install gives the same states: errors red, warnings yellow (formatUtils, off without colours). */
+const TONE_COLOURS: Record<StatusTone, string> = {blocks: `red`, warns: `yellow`, verified: `green`, neutral: `grey`};
 
 export class AuditCommand extends BaseCommand {
   static override paths = [[`provenance`, `audit`]];
@@ -110,7 +114,8 @@ export class AuditCommand extends BaseCommand {
       } else {
         const {text: lockfileText} = await readProjectLockfile(project);
         // Yarn puts `➤ YN0000: ` (10 columns) before each line: the whole line fits 120 columns.
-        for (const line of toTable(result.verdicts, {lockfileText, failuresOnly: this.failuresOnly, width: 110}))
+        const colour = (text: string, tone: StatusTone) => formatUtils.pretty(configuration, text, TONE_COLOURS[tone]);
+        for (const line of toTable(result.verdicts, {lockfileText, failuresOnly: this.failuresOnly, width: 110, colour}))
           report.reportInfo(null, line);
         const present = new Set(result.verdicts.map(verdict => `${verdict.package.name}@${verdict.package.version}`));
         const refused = result.lastBlocked?.packages.filter(pkg => !present.has(`${pkg.name}@${pkg.version}`)) ?? [];
