@@ -1,5 +1,5 @@
-import {existsSync} from 'node:fs';
-import {basename, dirname, join} from 'node:path';
+import {existsSync, readFileSync} from 'node:fs';
+import {basename, dirname, join, resolve} from 'node:path';
 
 import {LocalStore} from '../core/cache/localStore';
 import {defaultStoreFolder, isInsideFolder} from '../core/cache/storeFolder';
@@ -14,6 +14,7 @@ import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import type {Fetcher} from '../core/registry/fetcher.types';
 import {formatVerdict} from '../core/report/formatVerdict';
+import {writeGitlabCodeQuality} from '../core/report/toGitlabCodeQuality';
 import {toMarkdown} from '../core/report/toMarkdown';
 import {toSarif} from '../core/report/toSarif';
 import {toTable} from '../core/report/toTable';
@@ -31,6 +32,8 @@ export type CheckArgs = {
   registryKeys?: string;
   concurrency: number;
   format: `table` | `json` | `sarif` | `markdown`;
+  /** Also write GitLab's Code Quality JSON to this file (relative to `cwd`). */
+  gitlabCodeQuality?: string;
 };
 
 /** The policy file looked for beside the lockfile, as the plugin looks for it at the project's root. */
@@ -65,6 +68,8 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     for (const note of verifier.notes)
       out.stderr(note);
     report(verdicts, policy, basename(found.path), args.format, out);
+    if (args.gitlabCodeQuality !== undefined)
+      writeGitlabCodeQuality(resolve(args.cwd, args.gitlabCodeQuality), verdicts, {path: basename(found.path), text: readFileSync(found.path, `utf8`)});
     return exitCodeFor(verdicts);
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, an unreadable or invalid lockfile, policy or trust).

@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -129,11 +130,49 @@ describe(`--json records`, () => {
       [``]: {name: `demo`, version: `1.0.0`},
       [`node_modules/sigstore`]: {version: `2.3.1`, resolved: `https://registry.npmjs.org/sigstore/-/sigstore-2.3.1.tgz`, integrity: fixture.expected.integrity},
     }};
-    clone(`package-lock.json`, JSON.stringify(lock));
-    clone(`.npmrc`, `registry=${registry.url}/\n`);
+    writeNpmFile(`package-lock.json`, JSON.stringify(lock));
+    writeNpmFile(`.npmrc`, `registry=${registry.url}/\n`);
     const check = await bin(join(scratch.dir, `npm`), `check`, ...TRUST, `--json`);
     expect(check.code).toBe(0);
     expect(wholeRun(check).map(record => record.type)).toEqual([`package`, `summary`]);
+  });
+});
+
+describe(`--gitlab-codequality <file>`, () => {
+  it(`audit writes one issue per finding at its yarn.lock entry, with the same fingerprint on every run`, async () => {
+    const first = await scratch.yarn(`provenance`, `audit`, `--gitlab-codequality`, `gl-code-quality.json`);
+    expect(first.code).toBe(1);
+    const issues = JSON.parse(scratch.read(`gl-code-quality.json`));
+    expect(issues).toEqual([{
+      description: expect.stringContaining(`tuf-js@1.0.0`),
+      check_name: `SOURCE_REPO_MISMATCH`,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+      severity: `major`,
+      location: {path: `yarn.lock`, lines: {begin: expect.any(Number)}},
+    }]);
+    expect(scratch.read(`yarn.lock`).split(`\n`)[issues[0].location.lines.begin - 1]).toMatch(/^"tuf-js@/);
+    // The table is still printed: the file comes in addition to the chosen format.
+    expect(first.stdout).toContain(`1 blocking`);
+
+    await scratch.yarn(`provenance`, `audit`, `--json`, `--gitlab-codequality`, `gl-code-quality.json`);
+    expect(JSON.parse(scratch.read(`gl-code-quality.json`))).toEqual(issues);
+  });
+
+  it(`the standalone check writes it for an npm lockfile`, async () => {
+    const fixture = loadFixture(`sigstore@2.3.1`);
+    const lock = {name: `demo`, version: `1.0.0`, lockfileVersion: 3, requires: true, packages: {
+      [``]: {name: `demo`, version: `1.0.0`},
+      [`node_modules/sigstore`]: {version: `2.3.1`, resolved: `https://registry.npmjs.org/sigstore/-/sigstore-2.3.1.tgz`, integrity: fixture.expected.integrity},
+    }};
+    writeNpmFile(`package-lock.json`, JSON.stringify(lock, null, 2));
+    writeNpmFile(`.npmrc`, `registry=${registry.url}/\n`);
+    writeNpmFile(`.provenance.yml`, `version: 1\nrules:\n  - packages: [sigstore]\n    source: github.com/attacker/sigstore\n`);
+    const run = await bin(join(scratch.dir, `npm`), `check`, ...TRUST, `--gitlab-codequality`, `gl.json`);
+    expect(run.code).toBe(1);
+    const [issue, ...others] = JSON.parse(scratch.read(`npm/gl.json`));
+    expect(others).toEqual([]);
+    expect(issue).toMatchObject({check_name: `SOURCE_REPO_MISMATCH`, location: {path: `package-lock.json`}});
+    expect(scratch.read(`npm/package-lock.json`).split(`\n`)[issue.location.lines.begin - 1]).toContain(`"node_modules/sigstore"`);
   });
 });
 
@@ -142,9 +181,8 @@ function validRecordsOf(stdout: string): Array<Record<string, any>> {
   return validRecords({stdout: stdout.split(`\n`).filter(line => line.startsWith(`{`) && !(`displayName` in JSON.parse(line))).join(`\n`)});
 }
 
-/** A file of the npm project beside the Yarn one. */
-function clone(file: string, text: string): void {
-  const {mkdirSync, writeFileSync} = require(`node:fs`) as typeof import('node:fs');
+/** A file of the npm project the standalone bin checks, in a folder of the Yarn project (cleaned up with it). */
+function writeNpmFile(file: string, text: string): void {
   mkdirSync(join(scratch.dir, `npm`), {recursive: true});
   writeFileSync(join(scratch.dir, `npm`, file), text);
 }

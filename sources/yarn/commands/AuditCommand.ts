@@ -1,8 +1,9 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
 import {Configuration, formatUtils, MessageName, Project, StreamReport} from '@yarnpkg/core';
+import {npath} from '@yarnpkg/fslib';
 import {Command, Option} from 'clipanion';
 
-import {isAbsolute} from 'node:path';
+import {isAbsolute, resolve} from 'node:path';
 
 import {isUsageError} from '../../core/errors';
 import {reportUsageError} from '../usageErrors';
@@ -12,6 +13,7 @@ import {policyProblemsToSarif, toSarif} from '../../core/report/toSarif';
 import {PolicyInvalidError} from '../../core/policy/policyError';
 import type {StatusTone} from '../../core/report/toTable';
 import {toTable} from '../../core/report/toTable';
+import {writeGitlabCodeQuality} from '../../core/report/toGitlabCodeQuality';
 import {errorRecord, jsonLines, summaryRecord} from '../../core/report/jsonRecords';
 import {VERSION} from '../../core/version';
 import {projectRelative, readProjectLockfile} from '../projectLockfile';
@@ -30,7 +32,7 @@ export class AuditCommand extends BaseCommand {
 
       Nothing is installed or changed. Results already established on this machine are reused; the rest is fetched from the registry through Yarn's network settings.
 
-      Output: a table by default (lockfile order, at most 120 columns, whether each package blocks the install, then the counts per status; \`-f,--failures-only\` lists only the packages with a finding); \`--json\` prints one JSON record per package (one per line); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries.
+      Output: a table by default (lockfile order, at most 120 columns, whether each package blocks the install, then the counts per status; \`-f,--failures-only\` lists only the packages with a finding); \`--json\` prints one JSON record per package (one per line), then a summary record (README "JSON records"); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries. \`--gitlab-codequality <file>\` also writes GitLab's Code Quality JSON (one issue per finding, at its yarn.lock entry) to that file.
 
       Packages come from the lockfile; when it lacks some (a first install that was blocked), they are resolved as \`yarn install\` would, without installing. Registry packages are read from Yarn's cache (downloaded into it when missing), so the verdicts are about the bytes an install would link. Git, tarball-URL, \`file:\` and \`exec:\` dependencies are listed as \`unattestable\`; workspaces and links inside the project as the project's own code.
 
@@ -48,6 +50,9 @@ export class AuditCommand extends BaseCommand {
     ], [
       `Add a summary to a GitHub Actions job`,
       `$0 provenance audit --markdown >> "$GITHUB_STEP_SUMMARY"`,
+    ], [
+      `Write a GitLab Code Quality report (artifacts: reports: codequality) beside the table`,
+      `$0 provenance audit --gitlab-codequality gl-code-quality-report.json`,
     ]],
   });
 
@@ -55,6 +60,7 @@ export class AuditCommand extends BaseCommand {
   json = Option.Boolean(`--json`, false, {description: `Print one JSON record per package`});
   sarif = Option.Boolean(`--sarif`, false, {description: `Print a SARIF 2.1.0 log`});
   markdown = Option.Boolean(`--markdown`, false, {description: `Print a Markdown summary`});
+  gitlabCodeQuality = Option.String(`--gitlab-codequality`, {description: `Also write GitLab's Code Quality JSON for the findings to this file`});
   failuresOnly = Option.Boolean(`-f,--failures-only`, false, {description: `List only the packages with a finding (table and --json)`});
 
   async execute(): Promise<number> {
@@ -100,6 +106,10 @@ export class AuditCommand extends BaseCommand {
       }
 
       exitCode = exitCodeFor(result.verdicts);
+      if (this.gitlabCodeQuality !== undefined) {
+        const {uri, text} = await readProjectLockfile(project);
+        writeGitlabCodeQuality(resolve(npath.fromPortablePath(this.context.cwd), this.gitlabCodeQuality), result.verdicts, {path: uri, text});
+      }
       if (this.json) {
         const {uri, text} = await readProjectLockfile(project);
         for (const line of jsonLines(result.verdicts, exitCode, {lockfile: {file: uri, text}, failuresOnly: this.failuresOnly}))
