@@ -18,7 +18,7 @@ import {writeGitlabCodeQuality} from '../core/report/toGitlabCodeQuality';
 import {toMarkdown} from '../core/report/toMarkdown';
 import {toSarif} from '../core/report/toSarif';
 import {toTable} from '../core/report/toTable';
-import {errorRecord, jsonLines, summaryRecord} from '../core/report/jsonRecords';
+import {jsonLines, usageErrorLines} from '../core/report/jsonRecords';
 import type {Output, VerifierFactory} from '../core/run/runVerify';
 import {VERSION} from '../core/version';
 import {readNpmConfig} from './npmrc';
@@ -74,10 +74,9 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, an unreadable or invalid lockfile, policy or trust).
     if (isProvenanceError(error) && kindOf(error.code) === `usage`) {
-      if (args.format === `json`) {
-        out.stdout(JSON.stringify(errorRecord(error.code, error.message)));
-        out.stdout(JSON.stringify(summaryRecord([], EXIT.USAGE)));
-      } else
+      if (args.format === `json`)
+        usageErrorLines(error.code, error.message).forEach(out.stdout);
+      else
         out.stderr(`${error.code}: ${error.message}`);
       return EXIT.USAGE;
     }

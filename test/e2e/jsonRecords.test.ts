@@ -125,6 +125,9 @@ describe(`--json records`, () => {
     const verify = await bin(scratch.dir, `verify`, `sigstore@2.3.1`, ...files, ...TRUST, `--json`);
     expect(verify.code).toBe(0);
     expect(wholeRun(verify)[0]).toMatchObject({type: `package`, status: `verified`, slsaLevel: 2});
+    const missing = await bin(scratch.dir, `verify`, `--json`);
+    expect(missing.code).toBe(2);
+    expect(wholeRun(missing)[0]).toMatchObject({type: `error`, code: `USAGE_INVALID`});
 
     const lock = {name: `demo`, version: `1.0.0`, lockfileVersion: 3, requires: true, packages: {
       [``]: {name: `demo`, version: `1.0.0`},

@@ -1,3 +1,4 @@
+import {EXIT} from '../exitCodes';
 import type {Status, Verdict} from '../provenance.types';
 import {entryOf, lockfileEntries} from './lockfileEntries';
 import {countByStatus} from './statusCounts';
@@ -49,6 +50,11 @@ export function summaryRecord(verdicts: ReadonlyArray<Verdict>, exitCode: number
     blocking: verdicts.filter(verdict => !verdict.allowed).length,
     exitCode,
   };
+}
+
+/** A `--json` run that stopped on the caller's mistake: the error record, then the summary (no package, exit 2). */
+export function usageErrorLines(code: string, message: string): Array<string> {
+  return [errorRecord(code, message), summaryRecord([], EXIT.USAGE)].map(record => JSON.stringify(record));
 }
 
 /** A whole `--json` run: its package records, then the summary; one JSON text per line. */

@@ -9,7 +9,7 @@ import {loadPolicyFile} from '../policy/parsePolicy';
 import type {Policy} from '../policy/policy.types';
 import {applyFlagRequirements, flagPolicy} from '../policy/withRequirements';
 import {formatVerdict} from '../report/formatVerdict';
-import {errorRecord, jsonLines, summaryRecord} from '../report/jsonRecords';
+import {jsonLines, usageErrorLines} from '../report/jsonRecords';
 import {createNodeFetcher} from '../registry/nodeFetcher';
 import type {Fetcher} from '../registry/fetcher.types';
 import {DEFAULT_REGISTRY} from '../registry/registryUrls';
@@ -99,10 +99,9 @@ export async function runVerify(args: VerifyArgs, out: Output, createVerifier: V
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, unreadable files, invalid policy or trust).
     if (isProvenanceError(error) && kindOf(error.code) === `usage`) {
-      if (args.json) {
-        out.stdout(JSON.stringify(errorRecord(error.code, error.message)));
-        out.stdout(JSON.stringify(summaryRecord([], EXIT.USAGE)));
-      } else
+      if (args.json)
+        usageErrorLines(error.code, error.message).forEach(out.stdout);
+      else
         out.stderr(`${error.code}: ${error.message}`);
       return EXIT.USAGE;
     }

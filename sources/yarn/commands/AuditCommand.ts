@@ -14,7 +14,7 @@ import {PolicyInvalidError} from '../../core/policy/policyError';
 import type {StatusTone} from '../../core/report/toTable';
 import {toTable} from '../../core/report/toTable';
 import {writeGitlabCodeQuality} from '../../core/report/toGitlabCodeQuality';
-import {errorRecord, jsonLines, summaryRecord} from '../../core/report/jsonRecords';
+import {jsonLines, usageErrorLines} from '../../core/report/jsonRecords';
 import {VERSION} from '../../core/version';
 import {projectRelative, readProjectLockfile} from '../projectLockfile';
 
@@ -92,12 +92,10 @@ export class AuditCommand extends BaseCommand {
           const policyUri = projectRelative(project, error.origin);
           this.context.stdout.write(`${JSON.stringify(policyProblemsToSarif(error.problems, {toolVersion: VERSION, policyUri}), null, 2)}\n`);
         }
-        if (this.json) {
-          print(JSON.stringify(errorRecord(error.code, error.message)));
-          print(JSON.stringify(summaryRecord([], EXIT.USAGE)));
-        } else {
+        if (this.json)
+          usageErrorLines(error.code, error.message).forEach(print);
+        else
           reportUsageError(report, error);
-        }
         return null;
       });
       if (result === null) {

@@ -9,7 +9,7 @@ import type {ProjectPackage} from '../projectPackages';
 import {formatVerdict} from '../../core/report/formatVerdict';
 import {describeExtension} from '../../core/report/fulcioExtensionNames';
 import type {ReportRecord} from '../../core/report/jsonRecords';
-import {errorRecord, jsonLines, summaryRecord} from '../../core/report/jsonRecords';
+import {errorRecord, jsonLines, summaryRecord, usageErrorLines} from '../../core/report/jsonRecords';
 import {readProjectLockfile} from '../projectLockfile';
 
 export class ExplainCommand extends BaseCommand {
@@ -40,8 +40,8 @@ export class ExplainCommand extends BaseCommand {
     const print = (record: ReportRecord) => this.context.stdout.write(`${JSON.stringify(record)}\n`);
     const usageProblem = (code: string, message: string) => {
       if (this.json) {
-        print(errorRecord(code, message));
-        print(summaryRecord([], EXIT.USAGE));
+        for (const line of usageErrorLines(code, message))
+          this.context.stdout.write(`${line}\n`);
       } else {
         this.context.stderr.write(`${code}: ${message}\n`);
       }
