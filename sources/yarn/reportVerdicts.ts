@@ -15,6 +15,7 @@ import {EXIT} from '../core/exitCodes';
 /**
  * The install's report: each blocked package as errors (what was expected, what was found), each
  * one let through by `warn` as warnings, and a one-line count. Verified packages stay quiet.
+ * Under `yarn install --json`: JSON records instead (reportRecords).
  */
 export function reportVerdicts(report: Report, configuration: Configuration, verdicts: ReadonlyArray<Verdict>, policy: Policy): {summary: string, warnings: Array<string>} {
   const warnings: Array<string> = [];
