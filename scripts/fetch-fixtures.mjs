@@ -5,11 +5,15 @@
 //
 //   node scripts/fetch-fixtures.mjs [--out <dir>]   download into <dir> (default: fixtures-cache/)
 //   node scripts/fetch-fixtures.mjs --check <dir>   verify an existing tree offline, e.g. ../shared/fixtures
+//   node scripts/fetch-fixtures.mjs --ensure        what `npm test` and `npm run demo` run first: nothing when the
+//                                                   tests have fixtures ($PROVENANCE_FIXTURES, ../shared/fixtures, or
+//                                                   a complete fixtures-cache/), else downloads them into
+//                                                   fixtures-cache/; offline, one line that says what to do (exit 1)
 //
 // Each recipe is described in the manifest's $comment. Exits 1 on any mismatch, missing file or
 // download failure, naming the file; 2 on bad arguments.
 import {createHash} from 'node:crypto';
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {dirname, join, relative, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {gunzipSync} from 'node:zlib';
@@ -24,22 +28,29 @@ class FixtureError extends Error {}
 
 const sha = (algorithm, bytes) => createHash(algorithm).update(bytes).digest(`hex`);
 
+const USAGE = `usage: node scripts/fetch-fixtures.mjs [--out <dir>] | --check <dir> | --ensure`;
+
 function usage(message) {
   if (message)
     console.error(`error: ${message}`);
-  console.error(`usage: node scripts/fetch-fixtures.mjs [--out <dir>] | --check <dir>`);
+  console.error(USAGE);
   process.exit(2);
 }
 
 function parseArgs(argv) {
   let out = null;
   let check = null;
+  let ensure = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith(`--`) && arg.includes(`=`) ? [arg.slice(0, arg.indexOf(`=`)), arg.slice(arg.indexOf(`=`) + 1)] : [arg, undefined];
     if (flag === `-h` || flag === `--help`) {
-      console.log(`usage: node scripts/fetch-fixtures.mjs [--out <dir>] | --check <dir>`);
+      console.log(USAGE);
       process.exit(0);
+    }
+    if (flag === `--ensure` && inline === undefined) {
+      ensure = true;
+      continue;
     }
     if (flag !== `--out` && flag !== `--check`)
       usage(`unknown argument ${arg}`);
@@ -51,9 +62,9 @@ function parseArgs(argv) {
     else
       check = value;
   }
-  if (out !== null && check !== null)
-    usage(`--out and --check cannot be combined`);
-  return {out, check};
+  if ([out !== null, check !== null, ensure].filter(Boolean).length > 1)
+    usage(`--out, --check and --ensure cannot be combined`);
+  return {out, check, ensure};
 }
 
 function loadManifest() {
@@ -339,11 +350,60 @@ function describeFile(file) {
   return `the manifest`;
 }
 
-const {out, check} = parseArgs(process.argv.slice(2));
+/** Whether `dir` holds every file of the manifest with its sha256 (a silent `--check`). */
+function isComplete(manifest, dir) {
+  return manifest.fixtures.every(folder => Object.entries(folder.files).every(([name, file]) => {
+    try {
+      return sha(`sha256`, readFileSync(join(dir, folder.dir, name))) === file.sha256;
+    } catch {
+      return false;
+    }
+  }));
+}
+
+/**
+ * `--ensure`: the fixtures the tests will read (same order as test/helpers/fixtures.ts), else a download into
+ * fixtures-cache/. One request is tried first, so that a machine without network gets one line, not one per file.
+ */
+async function ensureFixtures(manifest) {
+  const cache = join(ROOT, `fixtures-cache`);
+  const given = process.env.PROVENANCE_FIXTURES;
+  if (given !== undefined) {
+    if (existsSync(given))
+      return 0;
+    console.error(`error: PROVENANCE_FIXTURES is ${given}, which does not exist: unset it to use ../shared/fixtures or fixtures-cache/`);
+    return 1;
+  }
+  if (existsSync(join(ROOT, `..`, `shared`, `fixtures`)) || isComplete(manifest, cache))
+    return 0;
+
+  const first = Object.values(manifest.fixtures[0].files).find(file => file.source)?.source;
+  try {
+    const response = await fetch(sourceUrl(first), {signal: AbortSignal.timeout(15_000)});
+    if (!response.ok)
+      throw new Error(`HTTP ${response.status}`);
+    await response.arrayBuffer();
+  } catch (error) {
+    const cause = error.cause?.code ?? error.cause?.message ?? error.message;
+    console.error(`error: the test fixtures are missing (no ../shared/fixtures, no complete fixtures-cache/) and ${new URL(sourceUrl(first)).host} cannot be reached (${cause}): run \`node scripts/fetch-fixtures.mjs\` where it can, or set PROVENANCE_FIXTURES to a copy of the fixtures`);
+    return 1;
+  }
+  console.log(`The test fixtures are missing: downloading them into ${relative(process.cwd(), cache) || `.`} (checked against scripts/fixtures-manifest.json)`);
+  const failed = await fetchTree(manifest, cache);
+  if (failed > 0) {
+    console.error(`error: ${failed} of ${manifest.fixtures.length} fixture folders could not be downloaded (see above); run this again, or set PROVENANCE_FIXTURES to a copy of the fixtures`);
+    return 1;
+  }
+  return 0;
+}
+
+const {out, check, ensure} = parseArgs(process.argv.slice(2));
 const manifest = loadManifest();
 
 try {
-  if (check !== null) {
+  if (ensure) {
+    process.exitCode = await ensureFixtures(manifest);
+  } else if (check !== null) {
     const dir = resolve(check);
     const failed = checkTree(manifest, dir);
     if (failed > 0) {

@@ -1,5 +1,5 @@
-import {existsSync} from 'node:fs';
-import {basename, dirname, join} from 'node:path';
+import {existsSync, readFileSync} from 'node:fs';
+import {basename, dirname, join, resolve} from 'node:path';
 
 import {LocalStore} from '../core/cache/localStore';
 import {defaultStoreFolder, isInsideFolder} from '../core/cache/storeFolder';
@@ -14,10 +14,11 @@ import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import type {Fetcher} from '../core/registry/fetcher.types';
 import {formatVerdict} from '../core/report/formatVerdict';
+import {writeGitlabCodeQuality} from '../core/report/toGitlabCodeQuality';
 import {toMarkdown} from '../core/report/toMarkdown';
 import {toSarif} from '../core/report/toSarif';
 import {toTable} from '../core/report/toTable';
-import {toVerdictRecord} from '../core/report/verdictRecord';
+import {jsonLines, usageErrorLines} from '../core/report/jsonRecords';
 import type {Output, VerifierFactory} from '../core/run/runVerify';
 import {VERSION} from '../core/version';
 import {readNpmConfig} from './npmrc';
@@ -31,6 +32,8 @@ export type CheckArgs = {
   registryKeys?: string;
   concurrency: number;
   format: `table` | `json` | `sarif` | `markdown`;
+  /** Also write GitLab's Code Quality JSON to this file (relative to `cwd`). */
+  gitlabCodeQuality?: string;
 };
 
 /** The policy file looked for beside the lockfile, as the plugin looks for it at the project's root. */
@@ -65,12 +68,14 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     for (const note of verifier.notes)
       out.stderr(note);
     report(verdicts, policy, basename(found.path), args.format, out);
+    if (args.gitlabCodeQuality !== undefined)
+      writeGitlabCodeQuality(resolve(args.cwd, args.gitlabCodeQuality), verdicts, {path: basename(found.path), text: readFileSync(found.path, `utf8`)});
     return exitCodeFor(verdicts);
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, an unreadable or invalid lockfile, policy or trust).
     if (isProvenanceError(error) && kindOf(error.code) === `usage`) {
       if (args.format === `json`)
-        out.stdout(JSON.stringify({status: `error`, code: error.code, message: error.message}));
+        usageErrorLines(error.code, error.message).forEach(out.stdout);
       else
         out.stderr(`${error.code}: ${error.message}`);
       return EXIT.USAGE;
@@ -104,8 +109,8 @@ function findPolicy(root: string, named: string | undefined): Policy {
 function report(verdicts: Array<Verdict>, policy: Policy, lockfileName: string, format: CheckArgs[`format`], out: Output): void {
   switch (format) {
     case `json`:
-      for (const verdict of verdicts)
-        out.stdout(JSON.stringify(toVerdictRecord(verdict)));
+      for (const line of jsonLines(verdicts, exitCodeFor(verdicts)))
+        out.stdout(line);
       return;
     case `sarif`:
       out.stdout(JSON.stringify(toSarif(verdicts, {toolVersion: VERSION, lockfile: {uri: lockfileName, text: null}}), null, 2));

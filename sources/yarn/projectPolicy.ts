@@ -9,6 +9,7 @@ import type {LocalStore} from '../core/cache/localStore';
 import {ProvenanceError} from '../core/errors';
 import {policyDigest} from '../core/policy/digest';
 import {weakestMode} from '../core/pins/continuity';
+import {starterPolicyHint} from '../core/report/starterPolicy';
 import type {Continuity, Mode, Policy} from '../core/policy/policy.types';
 import {VERSION} from '../core/version';
 import type {ProvenanceSettings} from './settings';
@@ -73,7 +74,7 @@ export function gateWarnings(settings: ProvenanceSettings, policy: Policy | null
   if (!settings.enabled)
     return [`Provenance gate OFF: provenanceEnabled is false (set in ${from(`provenanceEnabled`)}); packages are installed unchecked`];
   if (policy === null)
-    return [`Provenance gate OFF: no policy at ${npath.fromPortablePath(settings.policyPath)}, so packages are installed unchecked. Start with \`printf 'version: 1\\n' > .provenance.yml\` (verifies all provenance present); \`yarn provenance audit\` shows what a policy would say`];
+    return [`Provenance gate OFF: no policy at ${npath.fromPortablePath(settings.policyPath)}, so packages are installed unchecked. ${starterPolicyHint(ppath.basename(settings.policyPath))}`];
 
   const lines: Array<string> = [];
   if (settings.modeOverride !== null && settings.modeOverride !== `enforce`)

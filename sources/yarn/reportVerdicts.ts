@@ -8,11 +8,14 @@ import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {formatVerdict} from '../core/report/formatVerdict';
 import {annotationPlace, toGithubAnnotation} from '../core/report/githubAnnotation';
+import {packageRecords, summaryRecord} from '../core/report/jsonRecords';
 import {formatStatusCounts, plural} from '../core/report/statusCounts';
+import {EXIT} from '../core/exitCodes';
 
 /**
  * The install's report: each blocked package as errors (what was expected, what was found), each
  * one let through by `warn` as warnings, and a one-line count. Verified packages stay quiet.
+ * Under `yarn install --json`: JSON records instead (reportRecords).
  */
 export function reportVerdicts(report: Report, configuration: Configuration, verdicts: ReadonlyArray<Verdict>, policy: Policy): {summary: string, warnings: Array<string>} {
   const warnings: Array<string> = [];
@@ -21,6 +24,11 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
     report.reportWarning(MessageName.UNNAMED, line);
   };
   const sorted = [...verdicts].sort((a, b) => a.package.name.localeCompare(b.package.name));
+  const summary = summarise(verdicts, policy);
+  if (isJsonReport(report)) {
+    reportRecords(report, configuration, sorted);
+    return {summary, warnings};
+  }
   const annotations = githubAnnotations(report, configuration, policy);
   for (const verdict of sorted) {
     const lines = formatVerdict(verdict).filter(line => !/^ {2}(source|workflow|builder|runner|issuer|publish|ignored) /.test(line));
@@ -42,9 +50,27 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
     }
   }
 
-  const summary = summarise(verdicts, policy);
   report.reportInfo(MessageName.UNNAMED, summary);
   return {summary, warnings};
+}
+
+/** `yarn install --json`: Yarn prints each record as one line of its own JSON stream. */
+function isJsonReport(report: Report): boolean {
+  return report instanceof StreamReport && (report as unknown as {json: boolean}).json;
+}
+
+/**
+ * Under `--json`, one `package` record (README "JSON records") per finding or note, at its yarn.lock entry where the
+ * lockfile has one, then the `summary` record: the same shape as `yarn provenance audit --json`, instead of lines of
+ * text. A blocked install exits 1 like any failed install, whatever the status.
+ */
+function reportRecords(report: Report, configuration: Configuration, verdicts: ReadonlyArray<Verdict>): void {
+  const lockfilePath = configuration.projectCwd === null ? null : ppath.join(configuration.projectCwd, Filename.lockfile);
+  const text = lockfilePath !== null && xfs.existsSync(lockfilePath) ? xfs.readFileSync(lockfilePath, `utf8`) : null;
+  const worthSaying = verdicts.filter(verdict => verdict.code !== undefined || verdict.notes.length > 0);
+  for (const record of packageRecords(worthSaying, {lockfile: {file: Filename.lockfile, text}}))
+    report.reportJson(record);
+  report.reportJson(summaryRecord(verdicts, verdicts.some(verdict => !verdict.allowed) ? EXIT.FAILED : EXIT.OK));
 }
 
 /**
@@ -52,7 +78,7 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
  * package, at the start of a line of Yarn's stdout as GitHub requires; null elsewhere.
  */
 function githubAnnotations(report: Report, configuration: Configuration, policy: Policy): ((verdict: Verdict) => void) | null {
-  if (process.env.GITHUB_ACTIONS !== `true` || !(report instanceof StreamReport) || (report as unknown as {json: boolean}).json)
+  if (process.env.GITHUB_ACTIONS !== `true` || !(report instanceof StreamReport) || isJsonReport(report))
     return null;
   const projectCwd = configuration.projectCwd;
   if (projectCwd === null)

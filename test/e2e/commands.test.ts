@@ -53,13 +53,14 @@ describe(`yarn provenance audit`, () => {
     expect(result.stdout).toContain(`tuf-js@1.0.0`);
     expect(result.stdout).not.toContain(`sigstore@2.3.1`);
     const json = await scratch.yarn(`provenance`, `audit`, `--failures-only`, `--json`);
-    expect(json.stdout.trim().split(`\n`).map(line => JSON.parse(line).code)).toEqual([`SOURCE_REPO_MISMATCH`]);
+    expect(json.stdout.trim().split(`\n`).map(line => JSON.parse(line).code ?? JSON.parse(line).type)).toEqual([`SOURCE_REPO_MISMATCH`, `summary`]);
   });
 
   it(`prints one JSON record per package with --json`, async () => {
     const result = await scratch.yarn(`provenance`, `audit`, `--json`);
     expect(result.code).toBe(1);
-    const records = result.stdout.trim().split(`\n`).map(line => JSON.parse(line));
+    const [summary, ...records] = result.stdout.trim().split(`\n`).map(line => JSON.parse(line)).reverse();
+    expect(summary).toMatchObject({type: `summary`, packages: 4, blocking: 1, exitCode: 1});
     const byName = Object.fromEntries(records.map(record => [record.name, record]));
     expect(Object.keys(byName).sort()).toEqual([`gundam-visor`, `scratch`, `sigstore`, `tuf-js`]);
     // The workspace is the project's own code: listed, never judged.
@@ -170,14 +171,14 @@ describe(`yarn provenance verify`, () => {
   it(`takes the package as its argument`, async () => {
     const dir = join(ATTESTATIONS_DIR, `sigstore@2.3.1`);
     const result = await scratch.yarn(`provenance`, `verify`, `sigstore@2.3.1`, `--tarball`, join(dir, `package.tgz`), `--attestations`, join(dir, `attestations.json`), `--json`);
-    expect(JSON.parse(result.stdout)).toMatchObject({package: `sigstore@2.3.1`, status: `verified`});
+    expect(JSON.parse(result.stdout.split(`\n`)[0]!)).toMatchObject({package: `sigstore@2.3.1`, status: `verified`});
   });
 
   it(`verifies one package from files, like the standalone bin`, async () => {
     const dir = join(ATTESTATIONS_DIR, `sigstore@2.3.1`);
     const result = await scratch.yarn(`provenance`, `verify`, `--package`, `sigstore@2.3.1`, `--tarball`, join(dir, `package.tgz`), `--attestations`, join(dir, `attestations.json`), `--source-uri`, `github.com/sigstore/sigstore-js-evil`, `--offline`, `--json`);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({status: `violation`, code: `SOURCE_REPO_MISMATCH`});
+    expect(JSON.parse(result.stdout.split(`\n`)[0]!)).toMatchObject({status: `violation`, code: `SOURCE_REPO_MISMATCH`});
   });
 
   it(`fetches through Yarn's network settings when no files are given`, async () => {
@@ -185,7 +186,7 @@ describe(`yarn provenance verify`, () => {
     expect(result.code).toBe(3);
     const online = await scratch.yarn(`provenance`, `verify`, `--package`, `gundam-visor@1.0.1`, `--json`);
     expect(online.code, online.output).toBe(0);
-    expect(JSON.parse(online.stdout)).toMatchObject({status: `verified`, sourceRepo: `https://github.com/ramonpetgrave64/gundam-visor`});
+    expect(JSON.parse(online.stdout.split(`\n`)[0]!)).toMatchObject({status: `verified`, sourceRepo: `https://github.com/ramonpetgrave64/gundam-visor`});
   });
 });
 
@@ -196,6 +197,6 @@ describe(`yarn provenance verify with a bad trusted root`, () => {
     writeFileSync(badRoot, `{}`);
     const result = await scratch.yarn(`provenance`, `verify`, `--package`, `sigstore@2.3.1`, `--tarball`, join(dir, `package.tgz`), `--attestations`, join(dir, `attestations.json`), `--trusted-root`, badRoot, `--json`);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout).code).toBe(`TRUST_MATERIAL_INVALID`);
+    expect(JSON.parse(result.stdout.split(`\n`)[0]!).code).toBe(`TRUST_MATERIAL_INVALID`);
   });
 });

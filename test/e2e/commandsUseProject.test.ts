@@ -47,7 +47,7 @@ afterAll(async () => {
 
 /** The one JSON object `verify --json` prints. */
 function verifyRecord(result: RunResult): {status: string, code: string | null, sourceRepo?: string | null} {
-  return JSON.parse(result.stdout);
+  return JSON.parse(result.stdout.split(`\n`)[0]!);
 }
 
 describe(`a project whose first install was blocked`, () => {

@@ -113,7 +113,7 @@ export type AuditRecord = {package: string, name: string, version: string, statu
 /** `yarn provenance audit -A --json` (every workspace) in this project: its exit code and one record per package. */
 export async function audit(scratch: ScratchProject): Promise<{code: number | null, records: Array<AuditRecord>, output: string}> {
   const result = await scratch.yarn(`provenance`, `audit`, `--all`, `--json`);
-  const records = result.stdout.split(`\n`).filter(line => line.startsWith(`{`)).map(line => JSON.parse(line) as AuditRecord);
+  const records = result.stdout.split(`\n`).filter(line => line.startsWith(`{"type":"package"`)).map(line => JSON.parse(line) as AuditRecord);
   return {code: result.code, records, output: result.output};
 }
 

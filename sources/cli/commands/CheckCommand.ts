@@ -28,6 +28,9 @@ export class CheckCommand extends Command {
     ], [
       `Add a summary to a GitHub Actions job`,
       `$0 check --markdown >> "$GITHUB_STEP_SUMMARY"`,
+    ], [
+      `Write a GitLab Code Quality report (artifacts: reports: codequality)`,
+      `$0 check --gitlab-codequality gl-code-quality-report.json`,
     ]],
   });
 
@@ -39,6 +42,7 @@ export class CheckCommand extends Command {
   json = Option.Boolean(`--json`, false, {description: `Print one JSON record per package (one per line)`});
   sarif = Option.Boolean(`--sarif`, false, {description: `Print a SARIF 2.1.0 log`});
   markdown = Option.Boolean(`--markdown`, false, {description: `Print a Markdown summary`});
+  gitlabCodeQuality = Option.String(`--gitlab-codequality`, {description: `Also write GitLab's Code Quality JSON for the findings to this file`});
 
   async execute(): Promise<number> {
     const out = {
@@ -59,6 +63,7 @@ export class CheckCommand extends Command {
         registryKeys: this.registryKeys,
         concurrency: this.concurrency,
         format: formats[0]?.[0] ?? `table`,
+        gitlabCodeQuality: this.gitlabCodeQuality,
       }, out, verifyInThisThread);
     } catch (error) {
       // A bug, not a verdict: one line, and an exit code no verdict uses.

@@ -1,6 +1,7 @@
 import {Command, Option} from 'clipanion';
 
 import {EXIT} from '../../core/exitCodes';
+import {usageErrorLines} from '../../core/report/jsonRecords';
 import {packageArgument} from '../../core/run/packageArgument';
 import {runVerify} from '../../core/run/runVerify';
 import {verifyInThisThread} from '../verifyInThisThread';
@@ -48,10 +49,16 @@ export class VerifyCommand extends Command {
       stderr: (line: string) => this.context.stderr.write(`${line}\n`),
     };
     const chosen = packageArgument(this, `yarn-provenance verify`);
-    if (`problem` in chosen) {
-      out.stderr(`USAGE_INVALID: ${chosen.problem}`);
+    // A caller who asked for JSON gets the mistake as records too (README "JSON records").
+    const usageError = (code: string, message: string) => {
+      if (this.json)
+        usageErrorLines(code, message).forEach(out.stdout);
+      else
+        out.stderr(`${code}: ${message}`);
       return EXIT.USAGE;
-    }
+    };
+    if (`problem` in chosen)
+      return usageError(`USAGE_INVALID`, chosen.problem);
     try {
       return await runVerify({...this, package: chosen.spec}, out, verifyInThisThread);
     } catch (error) {

@@ -16,7 +16,7 @@ export function toMarkdown(verdicts: ReadonlyArray<Verdict>, policyOrigin: strin
     `| ${STATUSES.map(status => counts[status]).join(` | `)} |`,
   ];
 
-  const findings = verdicts.filter(verdict => verdict.code !== undefined).map(toVerdictRecord);
+  const findings = verdicts.filter(verdict => verdict.code !== undefined).map(verdict => toVerdictRecord(verdict));
   if (findings.length > 0) {
     lines.push(``, `| package | status | code | expected | found | blocks |`, `| --- | --- | --- | --- | --- | --- |`);
     for (const record of findings)

@@ -11,31 +11,50 @@ export type TableOptions = {
   failuresOnly?: boolean;
   /** The widest a line may be; long cells are shortened with `…`. */
   width?: number;
+  /** Colours a (padded) status cell by its tone; the Yarn layer passes its configuration's colours. */
+  colour?: (text: string, tone: StatusTone) => string;
 };
+
+/** How a row reads, as at install: blocks (red there), a finding let through (a warning), verified, or neither. */
+export type StatusTone = `blocks` | `warns` | `verified` | `neutral`;
+
+export function toneOf(verdict: Verdict): StatusTone {
+  if (!verdict.allowed)
+    return `blocks`;
+  if (verdict.code !== undefined)
+    return `warns`;
+  return verdict.status === `verified` ? `verified` : `neutral`;
+}
 
 const HEADER = [`package`, `status`, `code`, `blocks`, `SLSA`, `source`, `builder`];
 /** The columns that give way, widest first, when a line would be too long. */
 const SHRINKABLE = [0, 5, 6];
+const STATUS_COLUMN = 1;
 const GAP = 2;
 
 /**
  * The audit table for people: one row per package in lockfile order, whether it blocks the install, the source
  * and builder with their well-known prefixes shortened; then one line of counts per status. Fits `width` columns.
  */
-export function toTable(verdicts: ReadonlyArray<Verdict>, {lockfileText = null, failuresOnly = false, width = 120}: TableOptions = {}): Array<string> {
+export function toTable(verdicts: ReadonlyArray<Verdict>, {lockfileText = null, failuresOnly = false, width = 120, colour}: TableOptions = {}): Array<string> {
   const entries = lockfileText === null ? [] : lockfileEntries(lockfileText);
   const lineOf = (verdict: Verdict) => entryOf(verdict, entries)?.line ?? Number.MAX_SAFE_INTEGER;
-  const rows = [...verdicts]
+  const listed = [...verdicts]
     .filter(verdict => !failuresOnly || verdict.code !== undefined)
-    .sort((a, b) => lineOf(a) - lineOf(b) || a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version))
-    .map(toVerdictRecord)
-    .map(toRow);
+    .sort((a, b) => lineOf(a) - lineOf(b) || a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
+  const rows = listed.map(verdict => toRow(toVerdictRecord(verdict)));
 
   const widths = fitWidths(HEADER.map((title, column) => Math.max(title.length, ...rows.map(row => row[column]!.length))), width);
-  const format = (row: Array<string>) => row.map((cell, column) => shorten(cell, widths[column]!).padEnd(widths[column]!)).join(` `.repeat(GAP)).trimEnd();
+  // Padding is measured on the plain text: colour codes are added to the padded status cell only.
+  const format = (row: Array<string>, tone?: StatusTone) => row
+    .map((cell, column) => {
+      const padded = shorten(cell, widths[column]!).padEnd(widths[column]!);
+      return column === STATUS_COLUMN && tone !== undefined && colour !== undefined ? colour(padded, tone) : padded;
+    })
+    .join(` `.repeat(GAP)).trimEnd();
   const blocking = verdicts.filter(verdict => !verdict.allowed).length;
   const summary = `${plural(verdicts.length, `package`)}: ${formatStatusCounts(verdicts)}; ${blocking === 0 ? `nothing blocks` : `${blocking} blocking`}`;
-  const table = rows.length === 0 ? [] : [format(HEADER), format(widths.map(w => `-`.repeat(w))), ...rows.map(format)];
+  const table = rows.length === 0 ? [] : [format(HEADER), format(widths.map(w => `-`.repeat(w))), ...rows.map((row, index) => format(row, toneOf(listed[index]!)))];
   return [...table, summary];
 }
 

@@ -1,12 +1,21 @@
 import type {Verdict} from '../provenance.types';
 
-/** One JSON record per package: the stable machine-readable shape of `--json` (README "JSON output"). */
+/** Where a package's finding is in the project: a file relative to the project root and a 1-based line. */
+export type RecordLocation = {file: string, line: number};
+
+/**
+ * The `package` record of `--json` (README "JSON records", schemas/report.schema.json): one verdict, the same shape
+ * from `audit`, `explain`, both `verify`, `check` and `yarn install --json`.
+ */
 export type VerdictRecord = {
+  type: `package`;
   package: string;
   name: string;
   version: string;
   status: Verdict[`status`];
   code: string | null;
+  /** Whether this package stops the install; `allowed` is its negation, kept for scripts written against it. */
+  blocks: boolean;
   allowed: boolean;
   mode: Verdict[`mode`];
   rule: string;
@@ -27,17 +36,21 @@ export type VerdictRecord = {
   installedAs: Array<string>;
   /** Where a non-registry package comes from (`git https://…`, `patch of …`); null for npm packages. */
   origin: string | null;
+  /** The lockfile entry the verdict is about, where the command knows it. */
+  location?: RecordLocation;
 };
 
-export function toVerdictRecord(verdict: Verdict): VerdictRecord {
+export function toVerdictRecord(verdict: Verdict, location?: RecordLocation): VerdictRecord {
   const evidence = verdict.provenance;
   const identity = evidence?.provenance?.identity;
-  return {
+  const record: VerdictRecord = {
+    type: `package`,
     package: `${verdict.package.name}@${verdict.package.version}`,
     name: verdict.package.name,
     version: verdict.package.version,
     status: verdict.status,
     code: verdict.code ?? null,
+    blocks: !verdict.allowed,
     allowed: verdict.allowed,
     mode: verdict.mode,
     rule: verdict.rule,
@@ -57,4 +70,5 @@ export function toVerdictRecord(verdict: Verdict): VerdictRecord {
     installedAs: verdict.installedAs ?? [],
     origin: verdict.origin ?? null,
   };
+  return location === undefined ? record : {...record, location};
 }

@@ -9,7 +9,7 @@ import {loadPolicyFile} from '../policy/parsePolicy';
 import type {Policy} from '../policy/policy.types';
 import {applyFlagRequirements, flagPolicy} from '../policy/withRequirements';
 import {formatVerdict} from '../report/formatVerdict';
-import {toVerdictRecord} from '../report/verdictRecord';
+import {jsonLines, usageErrorLines} from '../report/jsonRecords';
 import {createNodeFetcher} from '../registry/nodeFetcher';
 import type {Fetcher} from '../registry/fetcher.types';
 import {DEFAULT_REGISTRY} from '../registry/registryUrls';
@@ -83,8 +83,10 @@ export async function runVerify(args: VerifyArgs, out: Output, createVerifier: V
     const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: 1, now});
     const verdict = applyFlagRequirements(await checker.check(registrySubject(pkg, registry))!.finally(() => verifier.close?.()), flags, now);
 
+    const exitCode = exitCodeFor([verdict]);
     if (args.json) {
-      out.stdout(JSON.stringify(toVerdictRecord(verdict), null, 2));
+      for (const line of jsonLines([verdict], exitCode))
+        out.stdout(line);
     } else {
       for (const note of verifier.notes)
         out.stderr(note);
@@ -93,12 +95,12 @@ export async function runVerify(args: VerifyArgs, out: Output, createVerifier: V
       out.stdout(`  policy    ${policy.origin}`);
     }
 
-    return exitCodeFor([verdict]);
+    return exitCode;
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, unreadable files, invalid policy or trust).
     if (isProvenanceError(error) && kindOf(error.code) === `usage`) {
       if (args.json)
-        out.stdout(JSON.stringify({package: args.package, status: `error`, code: error.code, message: error.message}, null, 2));
+        usageErrorLines(error.code, error.message).forEach(out.stdout);
       else
         out.stderr(`${error.code}: ${error.message}`);
       return EXIT.USAGE;

@@ -1,9 +1,9 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
-import {Configuration, MessageName, Project, StreamReport} from '@yarnpkg/core';
-import {Filename, npath, ppath, xfs} from '@yarnpkg/fslib';
+import {Configuration, formatUtils, MessageName, Project, StreamReport} from '@yarnpkg/core';
+import {npath} from '@yarnpkg/fslib';
 import {Command, Option} from 'clipanion';
 
-import {isAbsolute, relative} from 'node:path';
+import {isAbsolute, resolve} from 'node:path';
 
 import {isUsageError} from '../../core/errors';
 import {reportUsageError} from '../usageErrors';
@@ -11,9 +11,15 @@ import {EXIT, exitCodeFor} from '../../core/exitCodes';
 import {toMarkdown} from '../../core/report/toMarkdown';
 import {policyProblemsToSarif, toSarif} from '../../core/report/toSarif';
 import {PolicyInvalidError} from '../../core/policy/policyError';
+import type {StatusTone} from '../../core/report/toTable';
 import {toTable} from '../../core/report/toTable';
-import {toVerdictRecord} from '../../core/report/verdictRecord';
+import {writeGitlabCodeQuality} from '../../core/report/toGitlabCodeQuality';
+import {jsonLines, usageErrorLines} from '../../core/report/jsonRecords';
 import {VERSION} from '../../core/version';
+import {projectRelative, readProjectLockfile} from '../projectLockfile';
+
+/** The colours the install gives the same states: errors red, warnings yellow (formatUtils, off without colours). */
+const TONE_COLOURS: Record<StatusTone, string> = {blocks: `red`, warns: `yellow`, verified: `green`, neutral: `grey`};
 
 export class AuditCommand extends BaseCommand {
   static override paths = [[`provenance`, `audit`]];
@@ -26,7 +32,7 @@ export class AuditCommand extends BaseCommand {
 
       Nothing is installed or changed. Results already established on this machine are reused; the rest is fetched from the registry through Yarn's network settings.
 
-      Output: a table by default (lockfile order, at most 120 columns, whether each package blocks the install, then the counts per status; \`-f,--failures-only\` lists only the packages with a finding); \`--json\` prints one JSON record per package (one per line); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries.
+      Output: a table by default (lockfile order, at most 120 columns, whether each package blocks the install, then the counts per status; \`-f,--failures-only\` lists only the packages with a finding); \`--json\` prints one JSON record per package (one per line), then a summary record (README "JSON records"); \`--sarif\` prints a SARIF 2.1.0 log; \`--markdown\` prints a summary for CI job summaries. \`--gitlab-codequality <file>\` also writes GitLab's Code Quality JSON (one issue per finding, at its yarn.lock entry) to that file.
 
       Packages come from the lockfile; when it lacks some (a first install that was blocked), they are resolved as \`yarn install\` would, without installing. Registry packages are read from Yarn's cache (downloaded into it when missing), so the verdicts are about the bytes an install would link. Git, tarball-URL, \`file:\` and \`exec:\` dependencies are listed as \`unattestable\`; workspaces and links inside the project as the project's own code.
 
@@ -44,6 +50,9 @@ export class AuditCommand extends BaseCommand {
     ], [
       `Add a summary to a GitHub Actions job`,
       `$0 provenance audit --markdown >> "$GITHUB_STEP_SUMMARY"`,
+    ], [
+      `Write a GitLab Code Quality report (artifacts: reports: codequality) beside the table`,
+      `$0 provenance audit --gitlab-codequality gl-code-quality-report.json`,
     ]],
   });
 
@@ -51,6 +60,7 @@ export class AuditCommand extends BaseCommand {
   json = Option.Boolean(`--json`, false, {description: `Print one JSON record per package`});
   sarif = Option.Boolean(`--sarif`, false, {description: `Print a SARIF 2.1.0 log`});
   markdown = Option.Boolean(`--markdown`, false, {description: `Print a Markdown summary`});
+  gitlabCodeQuality = Option.String(`--gitlab-codequality`, {description: `Also write GitLab's Code Quality JSON for the findings to this file`});
   failuresOnly = Option.Boolean(`-f,--failures-only`, false, {description: `List only the packages with a finding (table and --json)`});
 
   async execute(): Promise<number> {
@@ -66,11 +76,12 @@ export class AuditCommand extends BaseCommand {
 
     const workspaces = this.all ? project.workspaces : [workspace];
     let exitCode: number = EXIT.OK;
-    const quiet = this.sarif || this.markdown;
+    const quiet = this.sarif || this.markdown || this.json;
+    const print = (line: string) => this.context.stdout.write(`${line}\n`);
 
-    // A document on stdout (SARIF, Markdown) must be whole or absent: Yarn's own lines go to stderr.
+    // A document on stdout (SARIF, Markdown, JSON records) must be whole or absent: Yarn's own lines go to stderr.
     const reportStream = quiet ? this.context.stderr : this.context.stdout;
-    await StreamReport.start({configuration, json: this.json, stdout: reportStream, includeFooter: false, forceSectionAlignment: false}, async report => {
+    await StreamReport.start({configuration, stdout: reportStream, includeFooter: false, forceSectionAlignment: false}, async report => {
       const {auditProject} = await import('../auditProject');
       const result = await auditProject(project, workspaces, quiet ? silent(report) : report).catch(error => {
         // The user's own settings, policy or trust files: one coded line, no partial report.
@@ -81,7 +92,10 @@ export class AuditCommand extends BaseCommand {
           const policyUri = projectRelative(project, error.origin);
           this.context.stdout.write(`${JSON.stringify(policyProblemsToSarif(error.problems, {toolVersion: VERSION, policyUri}), null, 2)}\n`);
         }
-        reportUsageError(report, error);
+        if (this.json)
+          usageErrorLines(error.code, error.message).forEach(print);
+        else
+          reportUsageError(report, error);
         return null;
       });
       if (result === null) {
@@ -90,23 +104,29 @@ export class AuditCommand extends BaseCommand {
       }
 
       exitCode = exitCodeFor(result.verdicts);
+      if (this.gitlabCodeQuality !== undefined) {
+        const {uri, text} = await readProjectLockfile(project);
+        writeGitlabCodeQuality(resolve(npath.fromPortablePath(this.context.cwd), this.gitlabCodeQuality), result.verdicts, {path: uri, text});
+      }
       if (this.json) {
-        for (const verdict of result.verdicts.filter(verdict => !this.failuresOnly || verdict.code !== undefined))
-          report.reportJson(toVerdictRecord(verdict));
+        const {uri, text} = await readProjectLockfile(project);
+        for (const line of jsonLines(result.verdicts, exitCode, {lockfile: {file: uri, text}, failuresOnly: this.failuresOnly}))
+          print(line);
       } else if (this.sarif) {
-        const lockfile = await readLockfile(project);
+        const lockfile = await readProjectLockfile(project);
         this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfile}), null, 2)}\n`);
       } else if (this.markdown) {
         // A job summary is read on another machine: the policy's path from the project root, not this runner's.
         const origin = isAbsolute(result.policy.origin) ? projectRelative(project, result.policy.origin) : result.policy.origin;
         this.context.stdout.write(toMarkdown(result.verdicts, origin));
       } else {
-        const {text: lockfileText} = await readLockfile(project);
+        const {text: lockfileText} = await readProjectLockfile(project);
         // Before the table: its last line stays the counts.
         if (result.unpinned > 0)
           report.reportInfo(null, `Provenance pins: ${result.unpinned} package${result.unpinned === 1 ? ` has` : `s have`} no pin yet: the next ordinary install records them in .provenance.lock`);
         // Yarn puts `➤ YN0000: ` (10 columns) before each line: the whole line fits 120 columns.
-        for (const line of toTable(result.verdicts, {lockfileText, failuresOnly: this.failuresOnly, width: 110}))
+        const colour = (text: string, tone: StatusTone) => formatUtils.pretty(configuration, text, TONE_COLOURS[tone]);
+        for (const line of toTable(result.verdicts, {lockfileText, failuresOnly: this.failuresOnly, width: 110, colour}))
           report.reportInfo(null, line);
         const present = new Set(result.verdicts.map(verdict => `${verdict.package.name}@${verdict.package.version}`));
         const refused = result.lastBlocked?.packages.filter(pkg => !present.has(`${pkg.name}@${pkg.version}`)) ?? [];
@@ -117,18 +137,6 @@ export class AuditCommand extends BaseCommand {
 
     return exitCode;
   }
-}
-
-/** The lockfile as SARIF locates findings in it: its path from the project root, and its text (null when absent). */
-async function readLockfile(project: Project): Promise<{uri: string, text: string | null}> {
-  const path = ppath.join(project.cwd, Filename.lockfile);
-  const text = await xfs.readFilePromise(path, `utf8`).catch(() => null);
-  return {uri: projectRelative(project, npath.fromPortablePath(path)), text};
-}
-
-/** A path as SARIF and CI summaries want it: relative to the project root, with forward slashes. */
-function projectRelative(project: Project, path: string): string {
-  return relative(npath.fromPortablePath(project.cwd), path).split(`\\`).join(`/`);
 }
 
 /** For machine formats on stdout: keep Yarn's own report lines out of the document. */

@@ -29,6 +29,9 @@ function triageLines(project: Project, verdict: Verdict): Array<string> {
     lines.push(`  ${index === 0 ? `pulled in` : ``.padEnd(9)} ${chain.join(` › `)}`);
   return lines;
 }
+import type {ReportRecord} from '../../core/report/jsonRecords';
+import {errorRecord, jsonLines, summaryRecord, usageErrorLines} from '../../core/report/jsonRecords';
+import {readProjectLockfile} from '../projectLockfile';
 
 export class ExplainCommand extends BaseCommand {
   static override paths = [[`provenance`, `explain`]];
@@ -45,16 +48,28 @@ export class ExplainCommand extends BaseCommand {
     ], [
       `Explain one version`,
       `$0 provenance explain @sigstore/bundle@2.3.2`,
+    ], [
+      `The verdicts as JSON records (one per line, then a summary)`,
+      `$0 provenance explain sigstore --json`,
     ]],
   });
 
   package = Option.String({name: `name[@version]`, required: false});
+  json = Option.Boolean(`--json`, false, {description: `Print one JSON record per version, then a summary record`});
 
   async execute(): Promise<number> {
-    if (this.package === undefined) {
-      this.context.stderr.write(`USAGE_INVALID: Missing the package to explain: yarn provenance explain <name>[@<version>] (for example yarn provenance explain sigstore)\n`);
+    const print = (record: ReportRecord) => this.context.stdout.write(`${JSON.stringify(record)}\n`);
+    const usageProblem = (code: string, message: string) => {
+      if (this.json) {
+        for (const line of usageErrorLines(code, message))
+          this.context.stdout.write(`${line}\n`);
+      } else {
+        this.context.stderr.write(`${code}: ${message}\n`);
+      }
       return EXIT.USAGE;
-    }
+    };
+    if (this.package === undefined)
+      return usageProblem(`USAGE_INVALID`, `Missing the package to explain: yarn provenance explain <name>[@<version>] (for example yarn provenance explain sigstore)`);
     const spec = this.package;
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
     const {project, workspace} = await Project.find(configuration, this.context.cwd);
@@ -65,14 +80,18 @@ export class ExplainCommand extends BaseCommand {
     const [name, version] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
     let exitCode: number = EXIT.OK;
 
-    await StreamReport.start({configuration, stdout: this.context.stdout, includeFooter: false}, async report => {
+    // JSON records alone on stdout: Yarn's own lines (progress, notes) go to stderr.
+    await StreamReport.start({configuration, stdout: this.json ? this.context.stderr : this.context.stdout, includeFooter: false}, async report => {
       const {auditProject} = await import('../auditProject');
       // An alias is found under either of its names; `explain` verifies afresh to show every extension.
       const only = (pkg: ProjectPackage) => (pkg.subject.ref.name === name || pkg.subject.installedAs.includes(name)) && (version === undefined || pkg.subject.ref.version === version);
       const result = await auditProject(project, project.workspaces, report, {only, remember: false}).catch(error => {
         if (!isUsageError(error))
           throw error;
-        reportUsageError(report, error);
+        if (this.json)
+          usageProblem(error.code, error.message);
+        else
+          reportUsageError(report, error);
         return null;
       });
       if (result === null) {
@@ -81,6 +100,14 @@ export class ExplainCommand extends BaseCommand {
       }
       // A package a blocked `yarn add`/`yarn up` refused is not in the project: show what the gate printed.
       const refused = result.lastBlocked?.packages.filter(pkg => pkg.name === name && (version === undefined || pkg.version === version)) ?? [];
+      if (result.verdicts.length === 0 && refused.length > 0 && this.json) {
+        // Not in the project, so no verdict to print: what the gate refused, as the error it was.
+        for (const pkg of refused)
+          print(errorRecord(pkg.code, `${pkg.name}@${pkg.version} was refused by the install blocked at ${result.lastBlocked!.at}: ${pkg.lines.map(line => line.trim()).join(` `)}`));
+        print(summaryRecord([], EXIT.FAILED));
+        exitCode = EXIT.FAILED;
+        return;
+      }
       if (result.verdicts.length === 0 && refused.length > 0) {
         report.reportInfo(null, `Not in the project: refused by the install blocked at ${result.lastBlocked!.at}`);
         for (const pkg of refused)
@@ -89,9 +116,20 @@ export class ExplainCommand extends BaseCommand {
         exitCode = EXIT.FAILED;
         return;
       }
+      if (result.verdicts.length === 0 && this.json) {
+        exitCode = usageProblem(`USAGE_INVALID`, `${spec} is not a package of this project (run \`yarn why ${name}\`)`);
+        return;
+      }
       if (result.verdicts.length === 0) {
         report.reportError(MessageName.UNNAMED, `${spec} is not a package of this project (run \`yarn why ${name}\`)`);
         exitCode = EXIT.USAGE;
+        return;
+      }
+      if (this.json) {
+        exitCode = exitCodeFor(result.verdicts);
+        const lockfile = await readProjectLockfile(project);
+        for (const line of jsonLines(result.verdicts, exitCode, {lockfile}))
+          this.context.stdout.write(`${line}\n`);
         return;
       }
 

@@ -5,6 +5,7 @@ import {Command, Option} from 'clipanion';
 
 import {isUsageError} from '../../core/errors';
 import {EXIT} from '../../core/exitCodes';
+import {usageErrorLines} from '../../core/report/jsonRecords';
 import {packageArgument} from '../../core/run/packageArgument';
 import type {VerifyContext} from '../../core/run/runVerify';
 
@@ -47,10 +48,16 @@ export class VerifyCommand extends BaseCommand {
       stderr: (line: string) => this.context.stderr.write(`${line}\n`),
     };
     const chosen = packageArgument(this, `yarn provenance verify`);
-    if (`problem` in chosen) {
-      out.stderr(`USAGE_INVALID: ${chosen.problem}`);
+    // A caller who asked for JSON gets the mistake as records too (README "JSON records").
+    const usageError = (code: string, message: string) => {
+      if (this.json)
+        usageErrorLines(code, message).forEach(out.stdout);
+      else
+        out.stderr(`${code}: ${message}`);
       return EXIT.USAGE;
-    }
+    };
+    if (`problem` in chosen)
+      return usageError(`USAGE_INVALID`, chosen.problem);
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
     const [{runVerify}, {yarnFetcher}, {verifyOnWorker}, {loadProjectContext}] = await Promise.all([
       import('../../core/run/runVerify'), import('../yarnNetwork'), import('../workerVerifier'), import('../projectCheck'),
@@ -71,8 +78,7 @@ export class VerifyCommand extends BaseCommand {
       } catch (error) {
         if (!isUsageError(error))
           throw error;
-        out.stderr(`${error.code}: ${error.message}`);
-        return EXIT.USAGE;
+        return usageError(error.code, error.message);
       }
     }
     return runVerify({...this, package: chosen.spec}, out, verifyOnWorker, context);

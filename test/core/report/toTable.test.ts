@@ -78,4 +78,13 @@ describe(`toTable`, () => {
     expect(shortUrl(`https://gitlab.com/o/r`)).toBe(`gitlab.com/o/r`);
     expect(shortUrl(`https://github.com/slsa-framework/slsa-github-generator/.github/workflows/g.yml@v1`)).toBe(`slsa-framework/slsa-github-generator/…/g.yml@v1`);
   });
+
+  it(`colours each status cell by what it means at install, padding measured on the plain text`, () => {
+    const colour = (text: string, tone: string) => `<${tone}>${text}</${tone}>`;
+    const coloured = toTable(VERDICTS, {lockfileText: LOCKFILE, colour});
+    expect(coloured.slice(2, 5).map(line => /<(\w+)>(\w+)\s*<\//.exec(line)!.slice(1))).toEqual([
+      [`blocks`, `missing`], [`warns`, `violation`], [`verified`, `verified`],
+    ]);
+    expect(coloured.map(line => line.replace(/<\/?\w+>/g, ``))).toEqual(lines);
+  });
 });
