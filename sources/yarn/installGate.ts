@@ -16,6 +16,7 @@ import {SUPPORTED_YARN} from './hostYarn';
 import {reportVerdicts} from './reportVerdicts';
 import {reportUsageError} from './usageErrors';
 import {formatVerdict} from '../core/report/formatVerdict';
+import {dailyExpiryWarnings} from '../core/policy/ruleUsage';
 
 
 type FetchEverything = (opts: Parameters<Project[`fetchEverything`]>[0]) => Promise<void>;
@@ -60,6 +61,8 @@ export async function armInstallGate(project: Project, report: ValidationReport)
     await context.store.save();
     return;
   }
+  for (const line of dailyExpiryWarnings(policy, project.cwd, context.store, new Date()))
+    report.reportWarning(MessageName.UNNAMED, line);
 
   (project as unknown as Record<symbol, boolean>)[ARMED] = true;
   const original = (fetchEverything as FetchEverything).bind(project);

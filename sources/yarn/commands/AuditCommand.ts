@@ -14,6 +14,8 @@ import {PolicyInvalidError} from '../../core/policy/policyError';
 import {toTable} from '../../core/report/toTable';
 import {toVerdictRecord} from '../../core/report/verdictRecord';
 import {VERSION} from '../../core/version';
+import type {Policy} from '../../core/policy/policy.types';
+import type {RuleFinding} from '../../core/policy/ruleUsage';
 
 export class AuditCommand extends BaseCommand {
   static override paths = [[`provenance`, `audit`]];
@@ -90,9 +92,13 @@ export class AuditCommand extends BaseCommand {
       }
 
       exitCode = exitCodeFor(result.verdicts);
+      // Exception hygiene (README, "The policy"): rules no package matches, exceptions about to expire.
+      const policyFindings = await ruleFindings(project, result.policy);
       if (this.json) {
         for (const verdict of result.verdicts.filter(verdict => !this.failuresOnly || verdict.code !== undefined))
           report.reportJson(toVerdictRecord(verdict));
+        for (const {finding, line} of policyFindings)
+          report.reportJson({type: `policy`, kind: finding.kind, rule: finding.rule.index, line: finding.rule.position?.line ?? null, lines: finding.lines ?? null, message: line});
       } else if (this.sarif) {
         const lockfile = await readLockfile(project);
         this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfile}), null, 2)}\n`);
@@ -107,6 +113,8 @@ export class AuditCommand extends BaseCommand {
           report.reportInfo(null, line);
         const present = new Set(result.verdicts.map(verdict => `${verdict.package.name}@${verdict.package.version}`));
         const refused = result.lastBlocked?.packages.filter(pkg => !present.has(`${pkg.name}@${pkg.version}`)) ?? [];
+        for (const {line} of policyFindings)
+          report.reportWarning(MessageName.UNNAMED, line);
         if (refused.length > 0)
           report.reportWarning(MessageName.UNNAMED, `The last install (${result.lastBlocked!.at}) was blocked and refused ${refused.map(pkg => `${pkg.name}@${pkg.version} (${pkg.code})`).join(`, `)}: yarn provenance explain ${refused[0]!.name}@${refused[0]!.version}`);
       }
@@ -114,6 +122,17 @@ export class AuditCommand extends BaseCommand {
 
     return exitCode;
   }
+}
+
+/** Stale rules and expiring exceptions of the policy, against every package of the project (all workspaces). */
+async function ruleFindings(project: Project, policy: Policy): Promise<Array<{finding: RuleFinding, line: string}>> {
+  const [{ruleUsage, describeRuleFinding}, {ruleLineSpans}, {listProjectPackages}, {namesOf}] = await Promise.all([
+    import('../../core/policy/ruleUsage'), import('../../core/policy/ruleLines'), import('../projectPackages'), import('../../core/pipeline/evaluateSubject'),
+  ]);
+  const text = await xfs.readFilePromise(npath.toPortablePath(policy.origin), `utf8`).catch(() => null);
+  const refs = listProjectPackages(project).flatMap(pkg => namesOf(pkg.subject));
+  const findings = ruleUsage(policy, refs, new Date(), text === null ? [] : ruleLineSpans(text));
+  return findings.map(finding => ({finding, line: describeRuleFinding(finding, projectRelative(project, policy.origin))}));
 }
 
 /** The lockfile as SARIF locates findings in it: its path from the project root, and its text (null when absent). */
