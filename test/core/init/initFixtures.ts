@@ -2,9 +2,9 @@ import type {SlsaLevel, Verdict, VerifiedProvenance} from '../../../sources/core
 
 /** Evidence as the verifier leaves it: a certificate naming `repo` (a GitHub-hosted build), or none. */
 export function evidence(name: string, version: string, repo?: string, level: SlsaLevel = 2): VerifiedProvenance {
-  const base = {package: {name, version}, tarballSha512: `ab`.repeat(64), slsaLevel: repo === undefined ? 0 : level, unknownPredicateTypes: []} as const;
+  const base: VerifiedProvenance = {package: {name, version}, tarballSha512: `ab`.repeat(64), slsaLevel: repo === undefined ? 0 : level, unknownPredicateTypes: []};
   if (repo === undefined)
-    return {...base, slsaLevel: 0};
+    return base;
   return {
     ...base,
     provenance: {
