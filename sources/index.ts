@@ -4,6 +4,7 @@ import {MessageName, ReportError} from '@yarnpkg/core';
 import {ApproveCommand} from './yarn/commands/ApproveCommand';
 import {AuditCommand} from './yarn/commands/AuditCommand';
 import {ExplainCommand} from './yarn/commands/ExplainCommand';
+import {InitCommand} from './yarn/commands/InitCommand';
 import {UnsupportedYarnCommand} from './yarn/commands/UnsupportedYarnCommand';
 import {VerifyCommand} from './yarn/commands/VerifyCommand';
 import {unsupportedYarnReason} from './yarn/hostYarn';
@@ -21,7 +22,7 @@ const unsupported = unsupportedYarnReason();
  */
 const plugin: Plugin<Hooks> = {
   configuration: settingsDefinitions as Plugin[`configuration`],
-  commands: unsupported === null ? [ApproveCommand, AuditCommand, ExplainCommand, VerifyCommand] : [UnsupportedYarnCommand],
+  commands: unsupported === null ? [ApproveCommand, AuditCommand, ExplainCommand, InitCommand, VerifyCommand] : [UnsupportedYarnCommand],
   hooks: {
     validateProject: async (project, report) => {
       if (unsupported !== null) {

@@ -20,6 +20,7 @@ import {settlePins} from './projectPins';
 import {formatVerdict} from '../core/report/formatVerdict';
 import {isContinuityCode} from '../core/pins/continuity';
 import {describeContinuity} from '../core/pins/describePins';
+import {dailyExpiryWarnings} from '../core/policy/ruleUsage';
 
 
 type FetchEverything = (opts: Parameters<Project[`fetchEverything`]>[0]) => Promise<void>;
@@ -64,6 +65,8 @@ export async function armInstallGate(project: Project, report: ValidationReport)
     await context.store.save();
     return;
   }
+  for (const line of dailyExpiryWarnings(policy, project.cwd, context.store, new Date()))
+    report.reportWarning(MessageName.UNNAMED, line);
 
   (project as unknown as Record<symbol, boolean>)[ARMED] = true;
   const original = (fetchEverything as FetchEverything).bind(project);

@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import type {Policy} from '../policy/policy.types';
 import type {VerifiedProvenance} from '../provenance.types';
 import type {BlockedInstall, PassedInstall} from './storeEntries';
-import {toStoredEvidence, validBinding, validBlockedInstall, validEvidence, validPassedInstall, validPolicy} from './storeEntries';
+import {toStoredEvidence, validBinding, validBlockedInstall, validDay, validEvidence, validPassedInstall, validPolicy} from './storeEntries';
 
 /**
  * A machine-local store of what was already established, so that an unchanged warm install costs
@@ -21,6 +21,8 @@ import {toStoredEvidence, validBinding, validBlockedInstall, validEvidence, vali
  *   unchanged policy is not parsed and schema-checked again on every install.
  * - passed installs: under a digest of every package's zip, source and names, the policy, the trust
  *   material and the day, so that an unchanged warm install re-checks nothing.
+ * - expiry notices: per project folder, the day (UTC) installs last announced exceptions about to
+ *   expire, so that they say it once a day, not on every install.
  *
  * evidence-v4.json (read only when a package must actually be checked)
  * - bindings: sha512 of a zip Yarn links → sha512 of the npm tarball it was converted from.
@@ -31,7 +33,7 @@ const FORMAT = 4;
 /** A handful of recent entries is plenty (branches, a few projects); the oldest go first. */
 const MAX_RECENT = 8;
 
-type RecentFile = {format: number, policies: Record<string, unknown>, passedInstalls: Record<string, unknown>, blockedInstalls: Record<string, unknown>};
+type RecentFile = {format: number, policies: Record<string, unknown>, passedInstalls: Record<string, unknown>, blockedInstalls: Record<string, unknown>, expiryNotices: Record<string, unknown>};
 type EvidenceFile = {format: number, bindings: Record<string, unknown>, evidence: Record<string, unknown>};
 
 /** What verified evidence is remembered under: content digests and names, nothing a project chooses. */
@@ -58,8 +60,8 @@ export class LocalStore {
   private constructor(readonly dir: string | null, private readonly recent: RecentFile) {}
 
   static async open(dir: string | null): Promise<LocalStore> {
-    const recent = dir === null ? null : await readRecords(join(dir, `recent-v${FORMAT}.json`), [`policies`, `passedInstalls`, `blockedInstalls`]);
-    return new LocalStore(dir, (recent as RecentFile | null) ?? {format: FORMAT, policies: {}, passedInstalls: {}, blockedInstalls: {}});
+    const recent = dir === null ? null : await readRecords(join(dir, `recent-v${FORMAT}.json`), [`policies`, `passedInstalls`, `blockedInstalls`, `expiryNotices`]);
+    return new LocalStore(dir, (recent as RecentFile | null) ?? {format: FORMAT, policies: {}, passedInstalls: {}, blockedInstalls: {}, expiryNotices: {}});
   }
 
   getPolicy(key: string): Policy | undefined {
@@ -102,6 +104,19 @@ export class LocalStore {
       keepRecent(this.recent.blockedInstalls);
       this.recent.blockedInstalls[project] = blocked;
     }
+    this.recentDirty = true;
+  }
+
+  /** The day (`YYYY-MM-DD`, UTC) installs of a project last announced expiring exceptions, or undefined. */
+  getExpiryNotice(project: string): string | undefined {
+    return validDay(own(this.recent.expiryNotices, project));
+  }
+
+  setExpiryNotice(project: string, day: string): void {
+    if (this.recent.expiryNotices[project] === day)
+      return;
+    keepRecent(this.recent.expiryNotices);
+    this.recent.expiryNotices[project] = day;
     this.recentDirty = true;
   }
 

@@ -145,3 +145,8 @@ export type BlockedInstall = t.InferType<typeof isBlockedInstall>;
 export function validBlockedInstall(value: unknown): BlockedInstall | undefined {
   return isBlockedInstall(value) ? value : undefined;
 }
+
+/** A day as `YYYY-MM-DD` (when installs of a project last announced expiring exceptions). */
+export function validDay(value: unknown): string | undefined {
+  return typeof value === `string` && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
+}

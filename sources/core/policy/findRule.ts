@@ -21,7 +21,7 @@ export function expiryInstant(rule: Rule): number | undefined {
   return rule.expires === undefined ? undefined : Date.parse(`${rule.expires}T00:00:00Z`);
 }
 
-function versionMatches(rule: Rule, version: string): boolean {
+export function versionMatches(rule: Rule, version: string): boolean {
   if (rule.versions === undefined)
     return true;
   // `satisfies` is false for a version it cannot parse: an odd version never gets a ranged exception.

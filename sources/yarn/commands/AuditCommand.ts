@@ -1,6 +1,6 @@
 import {BaseCommand, WorkspaceRequiredError} from '@yarnpkg/cli';
 import {Configuration, formatUtils, MessageName, Project, StreamReport} from '@yarnpkg/core';
-import {npath} from '@yarnpkg/fslib';
+import {npath, xfs} from '@yarnpkg/fslib';
 import {Command, Option} from 'clipanion';
 
 import {isAbsolute, resolve} from 'node:path';
@@ -20,6 +20,8 @@ import {projectRelative, readProjectLockfile} from '../projectLockfile';
 
 /** The colours the install gives the same states: errors red, warnings yellow (formatUtils, off without colours). */
 const TONE_COLOURS: Record<StatusTone, string> = {blocks: `red`, warns: `yellow`, verified: `green`, neutral: `grey`};
+import type {Policy} from '../../core/policy/policy.types';
+import type {RuleFinding} from '../../core/policy/ruleUsage';
 
 export class AuditCommand extends BaseCommand {
   static override paths = [[`provenance`, `audit`]];
@@ -104,13 +106,18 @@ export class AuditCommand extends BaseCommand {
       }
 
       exitCode = exitCodeFor(result.verdicts);
+      // Exception hygiene (README, "The policy"): rules no package matches, exceptions about to expire.
+      const policyFindings = await ruleFindings(project, result.policy);
       if (this.gitlabCodeQuality !== undefined) {
         const {uri, text} = await readProjectLockfile(project);
         writeGitlabCodeQuality(resolve(npath.fromPortablePath(this.context.cwd), this.gitlabCodeQuality), result.verdicts, {path: uri, text});
       }
       if (this.json) {
         const {uri, text} = await readProjectLockfile(project);
-        for (const line of jsonLines(result.verdicts, exitCode, {lockfile: {file: uri, text}, failuresOnly: this.failuresOnly}))
+        const lines = jsonLines(result.verdicts, exitCode, {lockfile: {file: uri, text}, failuresOnly: this.failuresOnly});
+        // The summary stays the last record.
+        const policyRecords = policyFindings.map(({finding, line}) => JSON.stringify({type: `policy`, kind: finding.kind, rule: finding.rule.index, line: finding.rule.position?.line ?? null, lines: finding.lines ?? null, message: line}));
+        for (const line of [...lines.slice(0, -1), ...policyRecords, ...lines.slice(-1)])
           print(line);
       } else if (this.sarif) {
         const lockfile = await readProjectLockfile(project);
@@ -130,6 +137,8 @@ export class AuditCommand extends BaseCommand {
           report.reportInfo(null, line);
         const present = new Set(result.verdicts.map(verdict => `${verdict.package.name}@${verdict.package.version}`));
         const refused = result.lastBlocked?.packages.filter(pkg => !present.has(`${pkg.name}@${pkg.version}`)) ?? [];
+        for (const {line} of policyFindings)
+          report.reportWarning(MessageName.UNNAMED, line);
         if (refused.length > 0)
           report.reportWarning(MessageName.UNNAMED, `The last install (${result.lastBlocked!.at}) was blocked and refused ${refused.map(pkg => `${pkg.name}@${pkg.version} (${pkg.code})`).join(`, `)}: yarn provenance explain ${refused[0]!.name}@${refused[0]!.version}`);
       }
@@ -137,6 +146,17 @@ export class AuditCommand extends BaseCommand {
 
     return exitCode;
   }
+}
+
+/** Stale rules and expiring exceptions of the policy, against every package of the project (all workspaces). */
+async function ruleFindings(project: Project, policy: Policy): Promise<Array<{finding: RuleFinding, line: string}>> {
+  const [{ruleUsage, describeRuleFinding}, {ruleLineSpans}, {listProjectPackages}, {namesOf}] = await Promise.all([
+    import('../../core/policy/ruleUsage'), import('../../core/policy/ruleLines'), import('../projectPackages'), import('../../core/pipeline/evaluateSubject'),
+  ]);
+  const text = await xfs.readFilePromise(npath.toPortablePath(policy.origin), `utf8`).catch(() => null);
+  const refs = listProjectPackages(project).flatMap(pkg => namesOf(pkg.subject));
+  const findings = ruleUsage(policy, refs, new Date(), text === null ? [] : ruleLineSpans(text));
+  return findings.map(finding => ({finding, line: describeRuleFinding(finding, projectRelative(project, policy.origin))}));
 }
 
 /** For machine formats on stdout: keep Yarn's own report lines out of the document. */

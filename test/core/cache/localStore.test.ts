@@ -98,6 +98,20 @@ describe(`the local store`, () => {
     expect((await store.evidence()).get(key())).toBeUndefined();
   });
 
+  it(`remembers the day expiring exceptions were announced, per project, and ignores a malformed day`, async () => {
+    const dir = folder();
+    const store = await LocalStore.open(dir);
+    store.setExpiryNotice(`/p`, `2026-11-22`);
+    await store.save();
+    expect((await reopen(dir)).getExpiryNotice(`/p`)).toBe(`2026-11-22`);
+    expect((await reopen(dir)).getExpiryNotice(`/q`)).toBeUndefined();
+
+    const file = join(dir, `recent-v4.json`);
+    const data = JSON.parse(readFileSync(file, `utf8`));
+    writeFileSync(file, JSON.stringify({...data, expiryNotices: {'/p': `tomorrow`}}));
+    expect((await reopen(dir)).getExpiryNotice(`/p`)).toBeUndefined();
+  });
+
   it(`reads and writes nothing without a folder`, async () => {
     const store = await LocalStore.open(null);
     (await store.evidence()).setBinding(ZIP, fixture.tarballSha512);
