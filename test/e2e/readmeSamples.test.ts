@@ -25,6 +25,12 @@ function readmeBlock(name: string): string {
   return match[1]!;
 }
 
+function writeReadmeBlock(name: string, body: string): void {
+  const text = readFileSync(README, `utf8`);
+  const pattern = new RegExp(`(<!-- sample: ${name} -->\\n+\`\`\`[a-z]*\\n)[\\s\\S]*?(\\n\`\`\`)`);
+  writeFileSync(README, text.replace(pattern, (_, open: string, close: string) => `${open}${body}${close}`));
+}
+
 /** What may differ between two runs of the same command, on any machine. */
 function normalise(text: string, folders: Array<string>): string {
   let out = text.replace(/\x1b\[[0-9;]*m/g, ``);
@@ -63,7 +69,11 @@ async function expectSample(name: string, project: ScratchProject): Promise<RunR
   const args = /^\$ yarn (.*)$/.exec(command!)?.[1]?.split(` `);
   expect(args, `the first line of the ${name} sample is its command`).toBeDefined();
   const result = await project.yarn(...args!);
-  expect(normalise(result.stdout, [scratch.dir, project.dir])).toBe(normalise(expected.join(`\n`), []));
+  const actual = normalise(result.stdout, [scratch.dir, project.dir]);
+  // `README_SAMPLES=write` pastes what the command printed into the README (then review the diff).
+  if (process.env.README_SAMPLES === `write`)
+    writeReadmeBlock(name, `${command}\n${actual}`);
+  expect(actual).toBe(normalise(expected.join(`\n`), []));
   return result;
 }
 
