@@ -49,12 +49,14 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     const project = readLockfile(found, npmConfig.registryFor);
     const policy = findPolicy(root, args.policy);
 
-    const verifier = await createVerifier({trustedRootPath: args.trustedRoot, registryKeysPath: args.registryKeys, offline: false});
+    // npm's `offline` holds for the trust refresh too: nothing goes out.
+    const offline = npmConfig.fetchOptions.offline === true;
+    const verifier = await createVerifier({trustedRootPath: args.trustedRoot, registryKeysPath: args.registryKeys, offline});
     const {store, warning} = await openUserStore(root);
     if (warning !== null)
       out.stderr(warning);
     const edges = {
-      ...lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig), verify: verifier.verify, trustDigest: verifier.trustDigest}),
+      ...lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig.fetchOptions), verify: verifier.verify, trustDigest: verifier.trustDigest}),
       memory: () => store.evidence(),
     };
     const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: args.concurrency});

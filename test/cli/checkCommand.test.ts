@@ -56,7 +56,7 @@ function check(cwd: string, ...args: Array<string>): Promise<Run> {
 }
 
 function checkWithStore(store: string, cwd: string, ...args: Array<string>): Promise<Run> {
-  const env = {...process.env, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), TEST_TOKEN: `s3cret`, XDG_CACHE_HOME: store};
+  const env = {...process.env, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), TEST_TOKEN: `s3cret`, XDG_CACHE_HOME: store, npm_config_cache: join(store, `npm`)};
   return new Promise(done => {
     execFile(process.execPath, [BIN, `check`, ...TRUST, ...args], {cwd, env}, (error, stdout, stderr) => {
       done({code: error ? (error as NodeJS.ErrnoException & {code: number}).code : 0, stdout, stderr});
@@ -172,7 +172,8 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
 
   it(`exits 3, not 1, when the registry does not answer`, async () => {
     const dir = project(`npm-unreachable`, {
-      [`.npmrc`]: `registry=http://127.0.0.1:9/\n`,
+      // npm's own retries (10 s, then 60 s) would only make this test slow.
+      [`.npmrc`]: `registry=http://127.0.0.1:9/\nfetch-retries=0\n`,
       [`package-lock.json`]: packageLock({[`node_modules/sigstore`]: npmEntry(`sigstore`, `2.3.1`, sigstore2.expected.integrity)}),
     });
     const run = await check(dir, `--json`);

@@ -3,7 +3,7 @@ import * as t from 'typanion';
 
 import {EXIT} from '../../core/exitCodes';
 import {runCheck} from '../runCheck';
-import {verifyInThisThread} from '../verifyInThisThread';
+import {verifyOnWorkers} from '../verifyOnWorkers';
 
 export class CheckCommand extends Command {
   static override paths = [[`check`]];
@@ -59,7 +59,7 @@ export class CheckCommand extends Command {
         registryKeys: this.registryKeys,
         concurrency: this.concurrency,
         format: formats[0]?.[0] ?? `table`,
-      }, out, verifyInThisThread);
+      }, out, verifyOnWorkers(__filename));
     } catch (error) {
       // A bug, not a verdict: one line, and an exit code no verdict uses.
       out.stderr(`Internal error: ${(error as Error).message}`);
