@@ -5,8 +5,10 @@ import {LocalStore} from '../core/cache/localStore';
 import {defaultStoreFolder, isInsideFolder} from '../core/cache/storeFolder';
 import {isProvenanceError, kindOf} from '../core/errors';
 import {EXIT, exitCodeFor} from '../core/exitCodes';
+import {entryPositions} from '../core/lockfiles/entryPositions';
 import {lockfileEdges} from '../core/lockfiles/lockfileEdges';
 import {findLockfile, readLockfile} from '../core/lockfiles/readLockfile';
+import type {LockfileKind} from '../core/lockfiles/lockedSubject.types';
 import {PackageChecker} from '../core/pipeline/packageChecker';
 import {DEFAULT_POLICY} from '../core/policy/defaultPolicy';
 import {loadPolicyFile} from '../core/policy/parsePolicy';
@@ -22,6 +24,7 @@ import type {Output, VerifierFactory} from '../core/run/runVerify';
 import {VERSION} from '../core/version';
 import {readNpmConfig} from './npmrc';
 import {createNpmrcFetcher} from './npmrcFetcher';
+import {placeInLockfile} from './sarifRegions';
 
 export type CheckArgs = {
   cwd: string;
@@ -62,11 +65,13 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: args.concurrency});
     const verdicts = await Promise.all(project.subjects.map(locked => checker.check(locked.subject)!)).finally(() => verifier.close?.());
     await store.save();
-    verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
+    // Each verdict with its first entry in the lockfile, where SARIF places its finding.
+    const located = verdicts.map((verdict, index) => ({verdict, entry: project.subjects[index]!.entries[0]}));
+    located.sort(({verdict: a}, {verdict: b}) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
 
     for (const note of verifier.notes)
       out.stderr(note);
-    report(verdicts, policy, basename(found.path), args.format, out);
+    report(located, policy, found, args.format, out);
     return exitCodeFor(verdicts);
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, an unreadable or invalid lockfile, policy or trust).
@@ -103,14 +108,16 @@ function findPolicy(root: string, named: string | undefined): Policy {
   return existsSync(beside) ? loadPolicyFile(beside) : DEFAULT_POLICY;
 }
 
-function report(verdicts: Array<Verdict>, policy: Policy, lockfileName: string, format: CheckArgs[`format`], out: Output): void {
+function report(located: Array<{verdict: Verdict, entry: string | undefined}>, policy: Policy, lockfile: {path: string, kind: LockfileKind, text: string}, format: CheckArgs[`format`], out: Output): void {
+  const verdicts = located.map(({verdict}) => verdict);
+  const lockfileName = basename(lockfile.path);
   switch (format) {
     case `json`:
       for (const verdict of verdicts)
         out.stdout(JSON.stringify(toVerdictRecord(verdict)));
       return;
     case `sarif`:
-      out.stdout(JSON.stringify(toSarif(verdicts, {toolVersion: VERSION, lockfile: {uri: lockfileName, text: null}}), null, 2));
+      out.stdout(JSON.stringify(sarifOf(located, lockfile), null, 2));
       return;
     case `markdown`:
       out.stdout(toMarkdown(verdicts, policy.origin).trimEnd());
@@ -127,4 +134,11 @@ function report(verdicts: Array<Verdict>, policy: Policy, lockfileName: string, 
       out.stdout(``);
       out.stdout(`${verdicts.length} packages of ${lockfileName} checked against ${policy.origin}`);
   }
+}
+
+/** SARIF whose findings point at each package's entry in the lockfile (line and column of its key). */
+function sarifOf(located: Array<{verdict: Verdict, entry: string | undefined}>, lockfile: {path: string, kind: LockfileKind, text: string}): object {
+  const positionOf = entryPositions(lockfile.kind, lockfile.text);
+  const sarif = toSarif(located.map(({verdict}) => verdict), {toolVersion: VERSION, lockfile: {uri: basename(lockfile.path), text: null}});
+  return placeInLockfile(sarif, located.map(({verdict, entry}) => ({verdict, entry: entry === undefined ? undefined : positionOf(entry)})));
 }

@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
@@ -73,6 +73,11 @@ function project(name: string, files: Record<string, string>): string {
   return dir;
 }
 
+/** The 1-based line of a file of the project on which `text` starts. */
+function lineOf(dir: string, file: string, text: string): number {
+  return readFileSync(join(dir, file), `utf8`).split(`\n`).findIndex(line => line.includes(text)) + 1;
+}
+
 const records = (run: Run) => run.stdout.trim().split(`\n`).map(line => JSON.parse(line) as Record<string, any>);
 const recordOf = (run: Run, pkg: string) => records(run).find(record => record.package === pkg);
 
@@ -144,7 +149,12 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
 
     const sarif = await check(dir, `--sarif`);
     expect(sarif.code).toBe(1);
-    expect(JSON.parse(sarif.stdout).runs[0].results[0]).toMatchObject({ruleId: `SOURCE_REPO_MISMATCH`, level: `error`});
+    // Placed at the package's entry in package-lock.json: the line and columns of its key.
+    const entryLine = lineOf(dir, `package-lock.json`, `"node_modules/tuf-js": {`);
+    expect(JSON.parse(sarif.stdout).runs[0].results[0]).toMatchObject({
+      ruleId: `SOURCE_REPO_MISMATCH`, level: `error`,
+      locations: [{physicalLocation: {artifactLocation: {uri: `package-lock.json`}, region: {startLine: entryLine, startColumn: 5, endLine: entryLine, endColumn: 5 + `"node_modules/tuf-js"`.length}}}],
+    });
 
     const markdown = await check(dir, `--markdown`);
     expect(markdown.code).toBe(1);
@@ -304,6 +314,16 @@ snapshots:
     expect(recordOf(run, `sigstore@1.3.0`)).toMatchObject({code: `SOURCE_REPO_MISMATCH`, installedAs: [`my-sig`]});
     expect(recordOf(run, `gitdep@1.0.0`)).toMatchObject({status: `unattestable`, code: `SOURCE_UNATTESTABLE`, origin: `git ${codeload}`});
     expect(recordOf(run, `old@1.0.0`)).toMatchObject({status: `missing`, code: `PROVENANCE_MISSING`});
+
+    // SARIF places each finding at its package's key under `packages` in pnpm-lock.yaml.
+    const sarif = await check(dir, `--sarif`);
+    expect(sarif.code).toBe(1);
+    const results = JSON.parse(sarif.stdout).runs[0].results as Array<{ruleId: string, locations: Array<{physicalLocation: {region?: object}}>}>;
+    const tufLine = lineOf(dir, `pnpm-lock.yaml`, `'tuf-js@1.0.0':`);
+    expect(results.find(result => result.ruleId === `SOURCE_REPO_MISMATCH` && JSON.stringify(result).includes(`tuf-js@1.0.0`))!.locations[0]!.physicalLocation)
+      .toMatchObject({artifactLocation: {uri: `pnpm-lock.yaml`}, region: {startLine: tufLine, startColumn: 3, endLine: tufLine, endColumn: 3 + `'tuf-js@1.0.0'`.length}});
+    const gitLine = lineOf(dir, `pnpm-lock.yaml`, `'gitdep@${codeload}':`);
+    expect(results.find(result => result.ruleId === `SOURCE_UNATTESTABLE`)!.locations[0]!.physicalLocation).toMatchObject({region: {startLine: gitLine, startColumn: 3}});
   });
 
   it(`exits 2 with LOCKFILE_INVALID for a pnpm lockfile version it does not read`, async () => {
