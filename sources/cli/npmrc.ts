@@ -47,7 +47,7 @@ const NUMBERS = {
  * The configuration npm and pnpm would use: `.npmrc` beside the lockfile over the user's (`$NPM_CONFIG_USERCONFIG`,
  * else `~/.npmrc`), and `npm_config_*` from the environment over both, as npm orders them; `${VAR}` is expanded
  * as npm does. Only what fetching attestations needs is read: registries, credentials, proxies, TLS, offline,
- * retries, and npm's cache folder (its HTTP cache serves `offline`).
+ * retries, and npm's cache folder (read by `offline`).
  */
 export function readNpmConfig(projectRoot: string, env: NodeJS.ProcessEnv = process.env): NpmConfig {
   const userFile = env.NPM_CONFIG_USERCONFIG ?? env.npm_config_userconfig ?? join(homedir(), `.npmrc`);
@@ -109,8 +109,11 @@ function toFetchOptions(values: Map<string, string | Array<string>>, single: (ke
   const ca = [...toArray(values.get(`ca`)), ...certificatesIn(single(`cafile`))];
   if (ca.length > 0)
     options.ca = ca;
-  // npm keeps its HTTP cache in `<cache>/_cacache`; `offline` answers from it alone.
-  options.cache = join(single(`cache`) ?? defaultNpmCache(), `_cacache`);
+  // npm keeps its HTTP cache in `<cache>/_cacache`. It is only read, by `offline` (which answers from it alone):
+  // verified evidence is remembered in the check's own store, and writing each answer there too would cost the
+  // main thread more than fetching it (cacache's files for 1,000 packages).
+  if (options.offline === true)
+    options.cache = join(single(`cache`) ?? defaultNpmCache(), `_cacache`);
   return options;
 }
 

@@ -44,6 +44,8 @@ describe(`readNpmConfig`, () => {
     expect((npmrc.fetchOptions.ca as Array<string>).length).toBe(3);
     expect(config(``).fetchOptions).toMatchObject({registry: `https://registry.npmjs.org/`, fetchRetries: 2});
     expect(config(``).fetchOptions).not.toHaveProperty(`strictSSL`);
+    // Online, npm's HTTP cache is not written: verified evidence is remembered in the check's own store.
+    expect(config(`cache=/tmp/npm-cache\n`).fetchOptions).not.toHaveProperty(`cache`);
   });
 
   it(`rejects an unreadable cafile with INPUT_UNREADABLE`, () => {
