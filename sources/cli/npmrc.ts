@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 
 import {ProvenanceError} from '../core/errors';
 import {DEFAULT_REGISTRY} from '../core/registry/registryUrls';
@@ -45,15 +45,17 @@ const NUMBERS = {
 
 /**
  * The configuration npm and pnpm would use: `.npmrc` beside the lockfile over the user's (`$NPM_CONFIG_USERCONFIG`,
- * else `~/.npmrc`), and `npm_config_*` from the environment over both, as npm orders them; `${VAR}` is expanded
+ * else `~/.npmrc`) over the global one (`$NPM_CONFIG_GLOBALCONFIG`, else `<prefix>/etc/npmrc`), and `npm_config_*`
+ * from the environment over all three, as npm orders them; `${VAR}` is expanded
  * as npm does. Only what fetching attestations needs is read: registries, credentials, proxies, TLS, offline,
  * retries, and npm's cache folder (read by `offline`).
  */
 export function readNpmConfig(projectRoot: string, env: NodeJS.ProcessEnv = process.env): NpmConfig {
+  const globalFile = env.NPM_CONFIG_GLOBALCONFIG ?? env.npm_config_globalconfig ?? defaultGlobalConfig(env);
   const userFile = env.NPM_CONFIG_USERCONFIG ?? env.npm_config_userconfig ?? join(homedir(), `.npmrc`);
   const values = new Map<string, string | Array<string>>();
   const read: Array<string> = [];
-  for (const file of [userFile, join(projectRoot, `.npmrc`)]) {
+  for (const file of [globalFile, userFile, join(projectRoot, `.npmrc`)]) {
     let text: string;
     try {
       text = readFileSync(file, `utf8`);
@@ -128,6 +130,12 @@ function certificatesIn(file: string | undefined): Array<string> {
     throw new ProvenanceError({code: `INPUT_UNREADABLE`, message: `The cafile ${file} named in .npmrc cannot be read (${(cause as Error).message})`, cause});
   }
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** npm's global config file: `<prefix>/etc/npmrc`, the prefix being `$PREFIX` or the folder above Node's `bin`. */
+function defaultGlobalConfig(env: NodeJS.ProcessEnv): string {
+  const prefix = env.npm_config_prefix ?? env.PREFIX ?? (process.platform === `win32` ? dirname(process.execPath) : dirname(dirname(process.execPath)));
+  return join(prefix, `etc`, `npmrc`);
 }
 
 function defaultNpmCache(): string {

@@ -56,7 +56,12 @@ function check(cwd: string, ...args: Array<string>): Promise<Run> {
 }
 
 function checkWithStore(store: string, cwd: string, ...args: Array<string>): Promise<Run> {
-  const env = {...process.env, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), TEST_TOKEN: `s3cret`, XDG_CACHE_HOME: store, npm_config_cache: join(store, `npm`)};
+  // Nothing from this machine's npm (its global npmrc, or the npm_config_* that `npm test` exports).
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_/i.test(name)));
+  const env = {
+    ...inherited, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), NPM_CONFIG_GLOBALCONFIG: join(cwd, `absent-global-npmrc`),
+    TEST_TOKEN: `s3cret`, XDG_CACHE_HOME: store, npm_config_cache: join(store, `npm`),
+  };
   return new Promise(done => {
     execFile(process.execPath, [BIN, `check`, ...TRUST, ...args], {cwd, env}, (error, stdout, stderr) => {
       done({code: error ? (error as NodeJS.ErrnoException & {code: number}).code : 0, stdout, stderr});

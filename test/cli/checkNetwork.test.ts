@@ -36,13 +36,15 @@ afterAll(async () => {
 
 type Run = {code: number | null, stdout: string};
 
-/** The bin with an npm cache and a store of its own (nothing remembered) unless given, and no proxy from the environment. */
+/** The bin with an npm cache and a store of its own (nothing remembered) unless given, and no npm config or proxy from the environment. */
 function check(cwd: string, npmCache = join(mkdtempSync(join(work, `home-`)), `npm`), home = mkdtempSync(join(work, `home-`))): Promise<Run> {
   const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), XDG_CACHE_HOME: home, npm_config_cache: npmCache};
+  // Nothing from this machine's npm (its global npmrc, or the npm_config_* that `npm test` exports: a cafile).
   for (const name of Object.keys(env)) {
-    if (/^(https?_proxy|proxy|no_?proxy)$/i.test(name))
+    if (/^(https?_proxy|proxy|no_?proxy)$/i.test(name) || (/^npm_config_/i.test(name) && name !== `npm_config_cache`))
       delete env[name];
   }
+  env.NPM_CONFIG_GLOBALCONFIG = join(cwd, `absent-global-npmrc`);
   return new Promise(done => {
     execFile(process.execPath, [BIN, `check`, ...TRUST, `--json`], {cwd, env}, (error, stdout) => {
       done({code: error ? (error as NodeJS.ErrnoException & {code: number}).code : 0, stdout});
@@ -103,16 +105,16 @@ describe(`check reaches the registry as npm would`, () => {
     const https = `https://${await listen(front)}`;
     try {
       const untrusted = await check(project(`registry=${https}/\nfetch-retries=0\n`));
-      expect(untrusted.code).toBe(3);
       expect(statusOf(untrusted)).toMatchObject({status: `unverifiable`, code: `NETWORK_UNVERIFIABLE`});
+      expect(untrusted.code).toBe(3);
 
       const withCafile = await check(project(`registry=${https}/\ncafile=${join(work, `registry-ca.pem`)}\n`));
-      expect(withCafile.code).toBe(0);
       expect(statusOf(withCafile)).toMatchObject({status: `verified`});
+      expect(withCafile.code).toBe(0);
 
       const notStrict = await check(project(`registry=${https}/\nstrict-ssl=false\n`));
-      expect(notStrict.code).toBe(0);
       expect(statusOf(notStrict)).toMatchObject({status: `verified`});
+      expect(notStrict.code).toBe(0);
     } finally {
       await close(front);
     }

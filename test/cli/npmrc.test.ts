@@ -11,16 +11,19 @@ afterAll(() => {
   rmSync(work, {recursive: true, force: true});
 });
 
-function config(project: string, user = ``, env: NodeJS.ProcessEnv = {}) {
+function config(project: string, user = ``, env: NodeJS.ProcessEnv = {}, global = ``) {
   writeFileSync(join(work, `.npmrc`), project);
   writeFileSync(join(work, `user-npmrc`), user);
-  return readNpmConfig(work, {NPM_CONFIG_USERCONFIG: join(work, `user-npmrc`), ...env});
+  writeFileSync(join(work, `global-npmrc`), global);
+  return readNpmConfig(work, {NPM_CONFIG_USERCONFIG: join(work, `user-npmrc`), NPM_CONFIG_GLOBALCONFIG: join(work, `global-npmrc`), ...env});
 }
 
 describe(`readNpmConfig`, () => {
   it(`takes a scope's registry, else the project's, else the user's, else npm's; the environment wins`, () => {
     expect(config(``).registryFor(`a`)).toBe(`https://registry.npmjs.org`);
     expect(config(``, `registry=https://user.example/`).registryFor(`a`)).toBe(`https://user.example`);
+    expect(config(``, ``, {}, `registry=https://global.example/`).registryFor(`a`)).toBe(`https://global.example`);
+    expect(config(``, `registry=https://user.example/`, {}, `registry=https://global.example/`).registryFor(`a`)).toBe(`https://user.example`);
     const both = config(`registry=https://project.example/\n@corp:registry="https://corp.example/npm/"\n`, `registry=https://user.example/`);
     expect(both.registryFor(`a`)).toBe(`https://project.example`);
     expect(both.registryFor(`@corp/a`)).toBe(`https://corp.example/npm`);
