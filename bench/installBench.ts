@@ -15,6 +15,8 @@ import {publishGenerated} from '../test/generator/publishGenerated';
 import {startRegistry} from '../test/registry/server.mjs';
 import {machineFolder, runYarn} from './measure';
 import type {Measurement} from './measure';
+import {benchNpmPnpm, npmCliPath, npmPnpmLines} from './npmPnpmBench';
+import type {ToolResult} from './npmPnpmBench';
 
 type Paths = {root: string, yarn: string, plugin: string};
 
@@ -28,6 +30,8 @@ type SizeResult = {
   auditFreshMachine: Measurement;
   /** `yarn config get` in the same project: what any Yarn command costs before doing anything. */
   yarnStartup: Measurement;
+  /** npm and pnpm on the same project and registry, plain and with `yarn-provenance check` in front. */
+  npmPnpm: Array<ToolResult>;
 };
 
 /** Runs are noisy on a shared 2-core machine: this many of each, interleaved, and the median is kept. */
@@ -84,7 +88,12 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       rmSync(machineFolder(pluginDir), {recursive: true, force: true});
       const auditFreshMachine = await timed(paths, pluginDir, [`provenance`, `audit`, `--json`], `yarn provenance audit, fresh machine`, size);
 
-      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup});
+      const npmPnpm = await benchNpmPnpm({
+        paths: {root: paths.root, cli: join(paths.root, `bundles/yarn-provenance.cjs`), npm: npmCliPath(), pnpm: join(paths.root, `node_modules/pnpm/bin/pnpm.cjs`)},
+        registryUrl: registry.url, project, trust, work, size,
+      });
+
+      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm});
     }
   } finally {
     await registry.close();
@@ -178,12 +187,16 @@ function report(paths: Paths, results: Array<SizeResult>): void {
     auditWarm: figures(result.auditWarm),
     auditFreshMachine: figures(result.auditFreshMachine),
     yarnStartup: figures(result.yarnStartup),
+    npmPnpm: result.npmPnpm,
   }));
   writeFileSync(join(resultsDir, `${date.replace(/[:.]/g, `-`)}.json`), `${JSON.stringify({date, node: process.version, results: summary}, null, 2)}\n`);
 
   log(``);
   for (const row of summary)
     log(`${row.packages} packages: cold ${row.coldRatio.toFixed(2)}x plain Yarn (target 1.15), warm ${row.warmRatio.toFixed(2)}x (target 1.03), audit ${row.auditWarm.seconds} s warm (target 0.3; Yarn's own start-up here ${row.yarnStartup.seconds} s) / ${row.auditFreshMachine.seconds} s on a fresh machine (target 3)`);
+  for (const row of summary)
+    for (const line of npmPnpmLines(row.packages, row.npmPnpm))
+      log(line);
   const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
   log(`cold_ratio=${main.coldRatio.toFixed(2)} warm_ratio=${main.warmRatio.toFixed(2)} audit_s=${main.auditWarm.seconds}`);
 }

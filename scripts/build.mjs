@@ -22,6 +22,9 @@ if (only === undefined || only === `cli`) {
     keepNames: true,
     legalComments: `eof`,
     banner: {js: `#!/usr/bin/env node`},
+    // minipass-fetch (under npm-registry-fetch) requires iconv-lite optionally, for a method never called here:
+    // bundled, it would be a third of the file every run parses.
+    external: [`iconv-lite`],
     logLevel: `warning`,
   });
   console.log(`built bundles/yarn-provenance.cjs`);

@@ -1,3 +1,5 @@
+import {isMainThread} from 'node:worker_threads';
+
 import {Builtins, Cli} from 'clipanion';
 
 import {EXIT} from '../core/exitCodes';
@@ -28,19 +30,25 @@ async function main(args: Array<string>): Promise<number> {
   return cli.run(args);
 }
 
-// A reader that stops early (`… | head`) closes the pipe: the rest of the output is dropped, never a
-// stack trace, and the exit code is still the verdict's (a block piped into `head` still exits 1).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on(`error`, error => {
-    if ((error as NodeJS.ErrnoException).code !== `EPIPE`)
-      throw error;
+// `check` starts verification workers on this very file (see verifyOnWorkers.ts): in a worker it is the
+// verification loop, not the command line.
+if (!isMainThread) {
+  void import(`../core/verify/verifyWorker`);
+} else {
+  // A reader that stops early (`… | head`) closes the pipe: the rest of the output is dropped, never a
+  // stack trace, and the exit code is still the verdict's (a block piped into `head` still exits 1).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on(`error`, error => {
+      if ((error as NodeJS.ErrnoException).code !== `EPIPE`)
+        throw error;
+    });
+  }
+
+  main(process.argv.slice(2)).then(code => {
+    process.exitCode = code;
+  }, error => {
+    // A bug, not a verdict: one line, and an exit code no verdict uses.
+    process.stderr.write(`Internal error: ${(error as Error).message}\n`);
+    process.exitCode = 70;
   });
 }
-
-main(process.argv.slice(2)).then(code => {
-  process.exitCode = code;
-}, error => {
-  // A bug, not a verdict: one line, and an exit code no verdict uses.
-  process.stderr.write(`Internal error: ${(error as Error).message}\n`);
-  process.exitCode = 70;
-});

@@ -1,32 +1,61 @@
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 
+import {ProvenanceError} from '../core/errors';
 import {DEFAULT_REGISTRY} from '../core/registry/registryUrls';
+import {parseIni} from './iniFile';
+
+/**
+ * The options npm hands `npm-registry-fetch`, in its flat spelling: `registry`, `@scope:registry` and the
+ * `//host/path/:_authToken`-style credentials keep their `.npmrc` keys (npm-registry-fetch scopes each
+ * credential to its host and path itself); the network settings are renamed as npm flattens them.
+ */
+export type RegistryFetchOptions = Record<string, unknown>;
 
 export type NpmConfig = {
   /** The registry for a package: `@scope:registry=` for its scope, else `registry=`, else npm's. */
   registryFor: (name: string) => string;
-  /**
-   * The `Authorization` header for a URL: the `//host[:port]/path/:_authToken=` whose path is the longest
-   * prefix of the URL's, as npm scopes credentials; never sent to any other host.
-   */
-  authorizationFor: (url: string) => string | undefined;
+  /** What npm would pass npm-registry-fetch for this configuration. */
+  fetchOptions: RegistryFetchOptions;
   /** Where each value came from, for messages. */
   files: Array<string>;
 };
 
+/** Network settings of `.npmrc`, under the names npm-registry-fetch reads. */
+const RENAMED = {
+  [`proxy`]: `proxy`,
+  [`https-proxy`]: `httpsProxy`,
+  [`noproxy`]: `noProxy`,
+  [`cert`]: `cert`,
+  [`key`]: `key`,
+  [`user-agent`]: `userAgent`,
+} as const;
+const BOOLEANS = {[`strict-ssl`]: `strictSSL`, [`offline`]: `offline`, [`prefer-offline`]: `preferOffline`, [`prefer-online`]: `preferOnline`} as const;
+/** npm's own defaults where npm-registry-fetch's differ or are missing (its retries would be 10 without one). */
+const NUMBERS = {
+  [`fetch-retries`]: [`fetchRetries`, 2],
+  [`fetch-retry-factor`]: [`fetchRetryFactor`, 10],
+  [`fetch-retry-mintimeout`]: [`fetchRetryMintimeout`, 10_000],
+  [`fetch-retry-maxtimeout`]: [`fetchRetryMaxtimeout`, 60_000],
+  // npm waits 5 minutes; a check before an install gives up sooner, and says the registry did not answer.
+  [`fetch-timeout`]: [`timeout`, 30_000],
+  [`maxsockets`]: [`maxSockets`, 16],
+} as const;
+
 /**
- * The registries npm and pnpm would use: `.npmrc` beside the lockfile over the user's (`$NPM_CONFIG_USERCONFIG`,
- * else `~/.npmrc`), and `npm_config_registry` from the environment over both, as npm orders them. Only the
- * registry keys are read; `${VAR}` is expanded as npm does.
+ * The configuration npm and pnpm would use: `.npmrc` beside the lockfile over the user's (`$NPM_CONFIG_USERCONFIG`,
+ * else `~/.npmrc`) over the global one (`$NPM_CONFIG_GLOBALCONFIG`, else `<prefix>/etc/npmrc`), and `npm_config_*`
+ * from the environment over all three, as npm orders them; `${VAR}` is expanded
+ * as npm does. Only what fetching attestations needs is read: registries, credentials, proxies, TLS, offline,
+ * retries, and npm's cache folder (read by `offline`).
  */
 export function readNpmConfig(projectRoot: string, env: NodeJS.ProcessEnv = process.env): NpmConfig {
+  const globalFile = env.NPM_CONFIG_GLOBALCONFIG ?? env.npm_config_globalconfig ?? defaultGlobalConfig(env);
   const userFile = env.NPM_CONFIG_USERCONFIG ?? env.npm_config_userconfig ?? join(homedir(), `.npmrc`);
-  const files = [userFile, join(projectRoot, `.npmrc`)];
-  const values = new Map<string, string>();
+  const values = new Map<string, string | Array<string>>();
   const read: Array<string> = [];
-  for (const file of files) {
+  for (const file of [globalFile, userFile, join(projectRoot, `.npmrc`)]) {
     let text: string;
     try {
       text = readFileSync(file, `utf8`);
@@ -37,46 +66,86 @@ export function readNpmConfig(projectRoot: string, env: NodeJS.ProcessEnv = proc
     for (const [key, value] of parseIni(text, env))
       values.set(key, value);
   }
-  const fromEnv = env.npm_config_registry ?? env.NPM_CONFIG_REGISTRY;
-  if (fromEnv)
-    values.set(`registry`, fromEnv);
+  for (const [name, value] of Object.entries(env)) {
+    // npm's spelling: `npm_config_https_proxy` is `https-proxy`, `NPM_CONFIG_STRICT_SSL` is `strict-ssl`.
+    if (/^npm_config_/i.test(name) && value !== undefined && value !== ``)
+      values.set(name.slice(`npm_config_`.length).replace(/(?!^)_/g, `-`).toLowerCase(), value);
+  }
 
-  const fallback = values.get(`registry`) ?? DEFAULT_REGISTRY;
-  const tokens = [...values].flatMap(([key, value]) => /^\/\/.+\/:_authToken$/.test(key) ? [[key.slice(0, -`:_authToken`.length), value] as const] : [])
-    .sort(([a], [b]) => b.length - a.length);
+  const single = (key: string) => {
+    const value = values.get(key);
+    return Array.isArray(value) ? value[value.length - 1] : value;
+  };
+  const fallback = trimSlash(single(`registry`) ?? DEFAULT_REGISTRY);
   return {
     files: read,
-    authorizationFor: url => {
-      const parsed = URL.canParse(url) ? new URL(url) : null;
-      const nerfed = parsed === null ? `` : `//${parsed.host}${parsed.pathname}`;
-      const token = tokens.find(([prefix]) => nerfed.startsWith(prefix.endsWith(`/`) ? prefix : `${prefix}/`));
-      return token !== undefined ? `Bearer ${token[1]}` : undefined;
-    },
+    fetchOptions: toFetchOptions(values, single, fallback),
     registryFor: name => {
       const scope = /^(@[^/]+)\//.exec(name)?.[1];
-      return trimSlash((scope !== undefined ? values.get(`${scope}:registry`) : undefined) ?? fallback);
+      return trimSlash((scope !== undefined ? single(`${scope}:registry`) : undefined) ?? fallback);
     },
   };
 }
 
-function parseIni(text: string, env: NodeJS.ProcessEnv): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed === `` || trimmed.startsWith(`;`) || trimmed.startsWith(`#`))
-      continue;
-    const equals = trimmed.indexOf(`=`);
-    if (equals === -1)
-      continue;
-    const key = trimmed.slice(0, equals).trim();
-    const value = unquote(trimmed.slice(equals + 1).trim()).replace(/\$\{([^}]+)\}/g, (_, name: string) => env[name] ?? ``);
-    pairs.push([key, value]);
+function toFetchOptions(values: Map<string, string | Array<string>>, single: (key: string) => string | undefined, registry: string): RegistryFetchOptions {
+  const options: RegistryFetchOptions = {registry: `${registry}/`};
+  for (const [key, value] of values) {
+    // Scoped registries and per-registry credentials, under their own keys, as npm passes them.
+    if (/^@[^:]+:registry$/.test(key) || key.startsWith(`//`))
+      options[key] = value;
   }
-  return pairs;
+  for (const [key, name] of Object.entries(RENAMED)) {
+    const value = single(key);
+    if (value !== undefined && value !== ``)
+      options[name] = value;
+  }
+  for (const [key, name] of Object.entries(BOOLEANS)) {
+    const value = single(key);
+    if (value !== undefined)
+      options[name] = value !== `false` && value !== ``;
+  }
+  for (const [key, [name, fallback]] of Object.entries(NUMBERS)) {
+    const value = Number(single(key) ?? fallback);
+    options[name] = Number.isFinite(value) && value >= 0 ? value : fallback;
+  }
+  const ca = [...toArray(values.get(`ca`)), ...certificatesIn(single(`cafile`))];
+  if (ca.length > 0)
+    options.ca = ca;
+  // npm keeps its HTTP cache in `<cache>/_cacache`. It is only read, by `offline` (which answers from it alone):
+  // verified evidence is remembered in the check's own store, and writing each answer there too would cost the
+  // main thread more than fetching it (cacache's files for 1,000 packages).
+  if (options.offline === true)
+    options.cache = join(single(`cache`) ?? defaultNpmCache(), `_cacache`);
+  return options;
 }
 
-function unquote(value: string): string {
-  return /^".*"$/.test(value) || /^'.*'$/.test(value) ? value.slice(1, -1) : value;
+/** A `cafile` holds one or more PEM certificates; npm hands them over one by one, as `ca`. */
+function certificatesIn(file: string | undefined): Array<string> {
+  if (file === undefined || file === ``)
+    return [];
+  let text: string;
+  try {
+    text = readFileSync(file, `utf8`);
+  } catch (cause) {
+    throw new ProvenanceError({code: `INPUT_UNREADABLE`, message: `The cafile ${file} named in .npmrc cannot be read (${(cause as Error).message})`, cause});
+  }
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** npm's global config file: `<prefix>/etc/npmrc`, the prefix being `$PREFIX` or the folder above Node's `bin`. */
+function defaultGlobalConfig(env: NodeJS.ProcessEnv): string {
+  const prefix = env.npm_config_prefix ?? env.PREFIX ?? (process.platform === `win32` ? dirname(process.execPath) : dirname(dirname(process.execPath)));
+  return join(prefix, `etc`, `npmrc`);
+}
+
+function defaultNpmCache(): string {
+  return process.platform === `win32` && process.env.LOCALAPPDATA !== undefined
+    ? join(process.env.LOCALAPPDATA, `npm-cache`)
+    : join(homedir(), `.npm`);
+}
+
+function toArray(value: string | Array<string> | undefined): Array<string> {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 function trimSlash(url: string): string {

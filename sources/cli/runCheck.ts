@@ -5,8 +5,10 @@ import {LocalStore} from '../core/cache/localStore';
 import {defaultStoreFolder, isInsideFolder} from '../core/cache/storeFolder';
 import {isProvenanceError, kindOf} from '../core/errors';
 import {EXIT, exitCodeFor} from '../core/exitCodes';
+import {entryPositions} from '../core/lockfiles/entryPositions';
 import {lockfileEdges} from '../core/lockfiles/lockfileEdges';
 import {findLockfile, readLockfile} from '../core/lockfiles/readLockfile';
+import type {LockfileKind} from '../core/lockfiles/lockedSubject.types';
 import {PackageChecker} from '../core/pipeline/packageChecker';
 import {DEFAULT_POLICY} from '../core/policy/defaultPolicy';
 import {loadPolicyFile} from '../core/policy/parsePolicy';
@@ -23,6 +25,7 @@ import type {Output, VerifierFactory} from '../core/run/runVerify';
 import {VERSION} from '../core/version';
 import {readNpmConfig} from './npmrc';
 import {createNpmrcFetcher} from './npmrcFetcher';
+import {placeInLockfile} from './sarifRegions';
 
 export type CheckArgs = {
   cwd: string;
@@ -52,24 +55,28 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     const project = readLockfile(found, npmConfig.registryFor);
     const policy = findPolicy(root, args.policy);
 
-    const verifier = await createVerifier({trustedRootPath: args.trustedRoot, registryKeysPath: args.registryKeys, offline: false});
+    // npm's `offline` holds for the trust refresh too: nothing goes out.
+    const offline = npmConfig.fetchOptions.offline === true;
+    const verifier = await createVerifier({trustedRootPath: args.trustedRoot, registryKeysPath: args.registryKeys, offline});
     const {store, warning} = await openUserStore(root);
     if (warning !== null)
       out.stderr(warning);
     const edges = {
-      ...lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig), verify: verifier.verify, trustDigest: verifier.trustDigest}),
+      ...lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig.fetchOptions), verify: verifier.verify, trustDigest: verifier.trustDigest}),
       memory: () => store.evidence(),
     };
     const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: args.concurrency});
     const verdicts = await Promise.all(project.subjects.map(locked => checker.check(locked.subject)!)).finally(() => verifier.close?.());
     await store.save();
-    verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
+    // Each verdict with its first entry in the lockfile, where SARIF places its finding.
+    const located = verdicts.map((verdict, index) => ({verdict, entry: project.subjects[index]!.entries[0]}));
+    located.sort(({verdict: a}, {verdict: b}) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
 
     for (const note of verifier.notes)
       out.stderr(note);
-    report(verdicts, policy, basename(found.path), args.format, out);
+    report(located, policy, found, args.format, out);
     if (args.gitlabCodeQuality !== undefined)
-      writeGitlabCodeQuality(resolve(args.cwd, args.gitlabCodeQuality), verdicts, {path: basename(found.path), text: readFileSync(found.path, `utf8`)});
+      writeGitlabCodeQuality(resolve(args.cwd, args.gitlabCodeQuality), verdicts, {path: basename(found.path), text: found.text});
     return exitCodeFor(verdicts);
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, an unreadable or invalid lockfile, policy or trust).
@@ -106,14 +113,16 @@ function findPolicy(root: string, named: string | undefined): Policy {
   return existsSync(beside) ? loadPolicyFile(beside) : DEFAULT_POLICY;
 }
 
-function report(verdicts: Array<Verdict>, policy: Policy, lockfileName: string, format: CheckArgs[`format`], out: Output): void {
+function report(located: Array<{verdict: Verdict, entry: string | undefined}>, policy: Policy, lockfile: {path: string, kind: LockfileKind, text: string}, format: CheckArgs[`format`], out: Output): void {
+  const verdicts = located.map(({verdict}) => verdict);
+  const lockfileName = basename(lockfile.path);
   switch (format) {
     case `json`:
       for (const line of jsonLines(verdicts, exitCodeFor(verdicts)))
         out.stdout(line);
       return;
     case `sarif`:
-      out.stdout(JSON.stringify(toSarif(verdicts, {toolVersion: VERSION, lockfile: {uri: lockfileName, text: null}}), null, 2));
+      out.stdout(JSON.stringify(sarifOf(located, lockfile), null, 2));
       return;
     case `markdown`:
       out.stdout(toMarkdown(verdicts, policy.origin).trimEnd());
@@ -130,4 +139,11 @@ function report(verdicts: Array<Verdict>, policy: Policy, lockfileName: string, 
       out.stdout(``);
       out.stdout(`${verdicts.length} packages of ${lockfileName} checked against ${policy.origin}`);
   }
+}
+
+/** SARIF whose findings point at each package's entry in the lockfile (line and column of its key). */
+function sarifOf(located: Array<{verdict: Verdict, entry: string | undefined}>, lockfile: {path: string, kind: LockfileKind, text: string}): object {
+  const positionOf = entryPositions(lockfile.kind, lockfile.text);
+  const sarif = toSarif(located.map(({verdict}) => verdict), {toolVersion: VERSION, lockfile: {uri: basename(lockfile.path), text: null}});
+  return placeInLockfile(sarif, located.map(({verdict, entry}) => ({verdict, entry: entry === undefined ? undefined : positionOf(entry)})));
 }

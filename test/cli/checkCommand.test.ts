@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
@@ -56,7 +56,12 @@ function check(cwd: string, ...args: Array<string>): Promise<Run> {
 }
 
 function checkWithStore(store: string, cwd: string, ...args: Array<string>): Promise<Run> {
-  const env = {...process.env, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), TEST_TOKEN: `s3cret`, XDG_CACHE_HOME: store};
+  // Nothing from this machine's npm (its global npmrc, or the npm_config_* that `npm test` exports).
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_/i.test(name)));
+  const env = {
+    ...inherited, NO_COLOR: `1`, NPM_CONFIG_USERCONFIG: join(cwd, `absent-user-npmrc`), NPM_CONFIG_GLOBALCONFIG: join(cwd, `absent-global-npmrc`),
+    TEST_TOKEN: `s3cret`, XDG_CACHE_HOME: store, npm_config_cache: join(store, `npm`),
+  };
   return new Promise(done => {
     execFile(process.execPath, [BIN, `check`, ...TRUST, ...args], {cwd, env}, (error, stdout, stderr) => {
       done({code: error ? (error as NodeJS.ErrnoException & {code: number}).code : 0, stdout, stderr});
@@ -71,6 +76,11 @@ function project(name: string, files: Record<string, string>): string {
   for (const [file, text] of Object.entries({[`.npmrc`]: `registry=${registry.url}/\n`, ...files}))
     writeFileSync(join(dir, file), text);
   return dir;
+}
+
+/** The 1-based line of a file of the project on which `text` starts. */
+function lineOf(dir: string, file: string, text: string): number {
+  return readFileSync(join(dir, file), `utf8`).split(`\n`).findIndex(line => line.includes(text)) + 1;
 }
 
 const records = (run: Run) => run.stdout.trim().split(`\n`).map(line => JSON.parse(line) as Record<string, any>);
@@ -144,7 +154,12 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
 
     const sarif = await check(dir, `--sarif`);
     expect(sarif.code).toBe(1);
-    expect(JSON.parse(sarif.stdout).runs[0].results[0]).toMatchObject({ruleId: `SOURCE_REPO_MISMATCH`, level: `error`});
+    // Placed at the package's entry in package-lock.json: the line and columns of its key.
+    const entryLine = lineOf(dir, `package-lock.json`, `"node_modules/tuf-js": {`);
+    expect(JSON.parse(sarif.stdout).runs[0].results[0]).toMatchObject({
+      ruleId: `SOURCE_REPO_MISMATCH`, level: `error`,
+      locations: [{physicalLocation: {artifactLocation: {uri: `package-lock.json`}, region: {startLine: entryLine, startColumn: 5, endLine: entryLine, endColumn: 5 + `"node_modules/tuf-js"`.length}}}],
+    });
 
     const markdown = await check(dir, `--markdown`);
     expect(markdown.code).toBe(1);
@@ -172,7 +187,8 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
 
   it(`exits 3, not 1, when the registry does not answer`, async () => {
     const dir = project(`npm-unreachable`, {
-      [`.npmrc`]: `registry=http://127.0.0.1:9/\n`,
+      // npm's own retries (10 s, then 60 s) would only make this test slow.
+      [`.npmrc`]: `registry=http://127.0.0.1:9/\nfetch-retries=0\n`,
       [`package-lock.json`]: packageLock({[`node_modules/sigstore`]: npmEntry(`sigstore`, `2.3.1`, sigstore2.expected.integrity)}),
     });
     const run = await check(dir, `--json`);
@@ -303,6 +319,16 @@ snapshots:
     expect(recordOf(run, `sigstore@1.3.0`)).toMatchObject({code: `SOURCE_REPO_MISMATCH`, installedAs: [`my-sig`]});
     expect(recordOf(run, `gitdep@1.0.0`)).toMatchObject({status: `unattestable`, code: `SOURCE_UNATTESTABLE`, origin: `git ${codeload}`});
     expect(recordOf(run, `old@1.0.0`)).toMatchObject({status: `missing`, code: `PROVENANCE_MISSING`});
+
+    // SARIF places each finding at its package's key under `packages` in pnpm-lock.yaml.
+    const sarif = await check(dir, `--sarif`);
+    expect(sarif.code).toBe(1);
+    const results = JSON.parse(sarif.stdout).runs[0].results as Array<{ruleId: string, locations: Array<{physicalLocation: {region?: object}}>}>;
+    const tufLine = lineOf(dir, `pnpm-lock.yaml`, `'tuf-js@1.0.0':`);
+    expect(results.find(result => result.ruleId === `SOURCE_REPO_MISMATCH` && JSON.stringify(result).includes(`tuf-js@1.0.0`))!.locations[0]!.physicalLocation)
+      .toMatchObject({artifactLocation: {uri: `pnpm-lock.yaml`}, region: {startLine: tufLine, startColumn: 3, endLine: tufLine, endColumn: 3 + `'tuf-js@1.0.0'`.length}});
+    const gitLine = lineOf(dir, `pnpm-lock.yaml`, `'gitdep@${codeload}':`);
+    expect(results.find(result => result.ruleId === `SOURCE_UNATTESTABLE`)!.locations[0]!.physicalLocation).toMatchObject({region: {startLine: gitLine, startColumn: 3}});
   });
 
   it(`exits 2 with LOCKFILE_INVALID for a pnpm lockfile version it does not read`, async () => {

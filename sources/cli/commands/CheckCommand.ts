@@ -3,7 +3,7 @@ import * as t from 'typanion';
 
 import {EXIT} from '../../core/exitCodes';
 import {runCheck} from '../runCheck';
-import {verifyInThisThread} from '../verifyInThisThread';
+import {verifyOnWorkers} from '../verifyOnWorkers';
 
 export class CheckCommand extends Command {
   static override paths = [[`check`]];
@@ -13,7 +13,7 @@ export class CheckCommand extends Command {
     details: `
       Reads \`npm-shrinkwrap.json\`, \`package-lock.json\` (versions 2 and 3) or \`pnpm-lock.yaml\` (versions 6 and 9, every importer), in that order from the current folder, or the file given with \`--lockfile\`, and checks each package as the Yarn plugin's install gate does: Sigstore signatures, that the attestations are about exactly the tarball whose sha512 the lockfile pins as \`integrity\` (npm and pnpm refuse any other download), and the signer identity against the policy.
 
-      The policy is \`--policy\`, else \`.provenance.yml\` beside the lockfile, else the built-in one. Attestations come from the registry \`.npmrc\` names for each package (\`@scope:registry=\`, \`registry=\`). Git, tarball-URL and \`file:\` entries are \`unattestable\`; workspaces and links inside the project are the project's own code. Entries whose \`integrity\` is missing or sha1-only are \`invalid\` with \`LOCKED_INTEGRITY_UNUSABLE\` when the package has attestations, and judged as packages without provenance when it has none.
+      The policy is \`--policy\`, else \`.provenance.yml\` beside the lockfile, else the built-in one. Attestations are fetched as npm fetches, through npm-registry-fetch with the user's \`.npmrc\` and \`npm_config_*\` settings: the registry of each package (\`@scope:registry=\`, \`registry=\`), its credentials, proxies, \`cafile\`, \`strict-ssl\` and \`offline\`; signatures are verified on worker threads. Git, tarball-URL and \`file:\` entries are \`unattestable\`; workspaces and links inside the project are the project's own code. Entries whose \`integrity\` is missing or sha1-only are \`invalid\` with \`LOCKED_INTEGRITY_UNUSABLE\` when the package has attestations, and judged as packages without provenance when it has none.
 
       Run it before \`npm ci\` or \`pnpm install --frozen-lockfile\`: nothing is installed, and nothing but attestations is downloaded.
 
@@ -64,7 +64,7 @@ export class CheckCommand extends Command {
         concurrency: this.concurrency,
         format: formats[0]?.[0] ?? `table`,
         gitlabCodeQuality: this.gitlabCodeQuality,
-      }, out, verifyInThisThread);
+      }, out, verifyOnWorkers(__filename));
     } catch (error) {
       // A bug, not a verdict: one line, and an exit code no verdict uses.
       out.stderr(`Internal error: ${(error as Error).message}`);

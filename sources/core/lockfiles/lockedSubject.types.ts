@@ -5,6 +5,11 @@ export type LockedSubject = {
   subject: PackageSubject;
   /** The lockfile's `integrity` (SRI, possibly several hashes); absent when the entry has none. */
   integrity?: string;
+  /**
+   * The keys of its entries under the lockfile's `packages` (an install path of package-lock.json, a package
+   * key of pnpm-lock.yaml), in the order read, so that a report can point at where it is written.
+   */
+  entries: Array<string>;
 };
 
 export type LockfileKind = `package-lock` | `pnpm-lock`;

@@ -63,7 +63,7 @@ function addEntry(list: SubjectList, context: LockfileContext, path: string, ins
     if (resolved === undefined)
       return `"${path}" is a link without "resolved"`;
     // A link's `resolved` is the target folder, relative to the lockfile.
-    list.add({ref: {name: installedAs, version: `0.0.0`}, installedAs, source: localSource(context.root, context.root, resolved, `link`)});
+    list.add({ref: {name: installedAs, version: `0.0.0`}, installedAs, source: localSource(context.root, context.root, resolved, `link`), entry: path});
     return null;
   }
 
@@ -72,7 +72,7 @@ function addEntry(list: SubjectList, context: LockfileContext, path: string, ins
     return `"${path}" has no "version"`;
   const ref = {name, version: entry.version};
   const integrity = typeof entry.integrity === `string` ? entry.integrity : undefined;
-  list.add({ref, installedAs, source: sourceOf(context, name, entry.version, resolved), integrity});
+  list.add({ref, installedAs, source: sourceOf(context, name, entry.version, resolved), integrity, entry: path});
   return null;
 }
 

@@ -81,7 +81,7 @@ export function readPnpmLock(text: string, origin: string, context: LockfileCont
     const integrity = typeof entry.resolution.integrity === `string` ? entry.resolution.integrity : undefined;
     const source = sourceOf(context, name, version, entry.resolution);
     for (const as of names.get(key) ?? [name])
-      list.add({ref: {name, version}, installedAs: as, source, integrity});
+      list.add({ref: {name, version}, installedAs: as, source, integrity, entry: rawKey});
   }
   if (problems.length > 0)
     throw invalid(origin, problems.join(`; `));

@@ -9,14 +9,16 @@ import type {LockedSubject} from './lockedSubject.types';
 export class SubjectList {
   private readonly byId = new Map<string, LockedSubject>();
 
-  add({ref, installedAs, source, integrity}: {ref: PackageRef, installedAs: string, source: PackageSource, integrity?: string}): void {
+  add({ref, installedAs, source, integrity, entry}: {ref: PackageRef, installedAs: string, source: PackageSource, integrity?: string, entry?: string}): void {
     const where = source.kind === `registry` ? integrity ?? `` : `${source.kind}:${`location` in source ? source.location : ``}`;
     const id = `${ref.name}@${ref.version}#${where}`;
     let locked = this.byId.get(id);
     if (locked === undefined) {
-      locked = {subject: {id, ref, installedAs: [], source, problems: []}, ...(integrity !== undefined ? {integrity} : {})};
+      locked = {subject: {id, ref, installedAs: [], source, problems: []}, ...(integrity !== undefined ? {integrity} : {}), entries: []};
       this.byId.set(id, locked);
     }
+    if (entry !== undefined && !locked.entries.includes(entry))
+      locked.entries.push(entry);
     const {subject} = locked;
     if (installedAs !== ref.name && !subject.installedAs.includes(installedAs))
       subject.installedAs = [...subject.installedAs, installedAs].sort();
