@@ -3,13 +3,16 @@ import {basename, dirname, join, resolve} from 'node:path';
 
 import {LocalStore} from '../core/cache/localStore';
 import {defaultStoreFolder, isInsideFolder} from '../core/cache/storeFolder';
-import {isProvenanceError, kindOf} from '../core/errors';
+import {isProvenanceError, kindOf, ProvenanceError} from '../core/errors';
 import {EXIT, exitCodeFor} from '../core/exitCodes';
 import {entryPositions} from '../core/lockfiles/entryPositions';
 import {lockfileEdges} from '../core/lockfiles/lockfileEdges';
 import {findLockfile, readLockfile} from '../core/lockfiles/readLockfile';
 import type {LockfileKind} from '../core/lockfiles/lockedSubject.types';
 import {PackageChecker} from '../core/pipeline/packageChecker';
+import {ALLOW_CHANGE_VARIABLE, parseAllowChange} from '../core/pins/allowChange';
+import {NO_PINS, parsePins, PINS_FILE_NAME} from '../core/pins/pinsFile';
+import type {Pins} from '../core/pins/pins.types';
 import {DEFAULT_POLICY} from '../core/policy/defaultPolicy';
 import {loadPolicyFile} from '../core/policy/parsePolicy';
 import type {Policy} from '../core/policy/policy.types';
@@ -65,7 +68,9 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
       ...lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig.fetchOptions), verify: verifier.verify, trustDigest: verifier.trustDigest}),
       memory: () => store.evidence(),
     };
-    const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: args.concurrency});
+    // Continuity against the pins beside the policy, as at install; a check never writes them.
+    const judge = {pins: findPins(root, args.policy), allowChange: parseAllowChange(process.env[ALLOW_CHANGE_VARIABLE])};
+    const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: args.concurrency, judge});
     const verdicts = await Promise.all(project.subjects.map(locked => checker.check(locked.subject)!)).finally(() => verifier.close?.());
     await store.save();
     // Each verdict with its first entry in the lockfile, where SARIF places its finding.
@@ -104,6 +109,20 @@ async function openUserStore(root: string): Promise<{store: LocalStore, warning:
     store: await LocalStore.open(null),
     warning: `The per-user store ${folder} is inside this project, so nothing is remembered and every package is checked afresh (set XDG_CACHE_HOME to a folder outside the project)`,
   };
+}
+
+/** `.provenance.lock` beside the policy file (or the lockfile, with the built-in policy); none is no pins. */
+function findPins(root: string, namedPolicy: string | undefined): Pins {
+  const path = join(namedPolicy !== undefined ? dirname(resolve(namedPolicy)) : root, PINS_FILE_NAME);
+  let text: string;
+  try {
+    text = readFileSync(path, `utf8`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === `ENOENT`)
+      return NO_PINS;
+    throw new ProvenanceError({code: `PINS_INVALID`, message: `${path} cannot be read (${(error as Error).message})`, cause: error});
+  }
+  return parsePins(text, path);
 }
 
 function findPolicy(root: string, named: string | undefined): Policy {

@@ -185,6 +185,26 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
     expect(registry.requests.length).toBe(before);
   });
 
+  it(`judges continuity against the pins beside the policy, as the install does, and refuses a broken pins file`, async () => {
+    // sigstore@2 pinned as built elsewhere: the version in the lockfile changed repository within its line.
+    const pins = `version: 1\npins:\n  sigstore@2:\n    source: github.com/someone/else\n    workflow: .github/workflows/release.yml\n    builder: github-actions\n    runner: hosted\n    issuer: https://token.actions.githubusercontent.com\n    publishAttestation: true\n    trustedPublisher: false\n    staged: false\n    since: 2.0.0\n`;
+    const dir = project(`npm-pins`, {
+      [`package-lock.json`]: packageLock({[`node_modules/sigstore`]: npmEntry(`sigstore`, `2.3.1`, sigstore2.expected.integrity)}),
+      [`.provenance.yml`]: `version: 1\n`,
+      [`.provenance.lock`]: pins,
+    });
+    const run = await check(dir, `--json`);
+    expect(run.code).toBe(1);
+    expect(recordOf(run, `sigstore@2.3.1`)).toMatchObject({status: `violation`, code: `SOURCE_REPO_CHANGED`, allowed: false});
+    // A check reads the pins and never writes them.
+    expect(readFileSync(join(dir, `.provenance.lock`), `utf8`)).toBe(pins);
+
+    writeFileSync(join(dir, `.provenance.lock`), pins.replace(`staged: false`, `staged: false\n    mode: off`));
+    const broken = await check(dir, `--json`);
+    expect(broken.code).toBe(2);
+    expect(records(broken)[0]).toMatchObject({type: `error`, code: `PINS_INVALID`});
+  });
+
   it(`exits 3, not 1, when the registry does not answer`, async () => {
     const dir = project(`npm-unreachable`, {
       // npm's own retries (10 s, then 60 s) would only make this test slow.
