@@ -8,6 +8,10 @@ import {EXIT, exitCodeFor} from '../core/exitCodes';
 import {lockfileEdges} from '../core/lockfiles/lockfileEdges';
 import {findLockfile, readLockfile} from '../core/lockfiles/readLockfile';
 import {PackageChecker} from '../core/pipeline/packageChecker';
+import type {CheckerEdges} from '../core/pipeline/packageChecker';
+import type {LockedSubject} from '../core/lockfiles/lockedSubject.types';
+import {fetchVersionDocument} from '../core/registry/fetchVersionDocument';
+import type {SignatureKeys} from '../core/registry/registrySignature';
 import {DEFAULT_POLICY} from '../core/policy/defaultPolicy';
 import {loadPolicyFile} from '../core/policy/parsePolicy';
 import type {Policy} from '../core/policy/policy.types';
@@ -53,8 +57,10 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     const {store, warning} = await openUserStore(root);
     if (warning !== null)
       out.stderr(warning);
+    const network = fetcher ?? createNpmrcFetcher(npmConfig);
     const edges = {
-      ...lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig), verify: verifier.verify, trustDigest: verifier.trustDigest}),
+      ...lockfileEdges({subjects: project.subjects, fetcher: network, verify: verifier.verify, trustDigest: verifier.trustDigest}),
+      ...registrySignatureEdge(project.subjects, network, verifier.signatureKeys),
       memory: () => store.evidence(),
     };
     const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: args.concurrency});
@@ -92,6 +98,19 @@ async function openUserStore(root: string): Promise<{store: LocalStore, warning:
     store: await LocalStore.open(null),
     warning: `The per-user store ${folder} is inside this project, so nothing is remembered and every package is checked afresh (set XDG_CACHE_HOME to a folder outside the project)`,
   };
+}
+
+/**
+ * The registry's signature over `<name>@<version>:<integrity>` for every locked npm package whose lockfile
+ * integrity has a sha512: the only digest the signature can be checked against (sha1-only entries stay unchecked).
+ */
+function registrySignatureEdge(subjects: ReadonlyArray<LockedSubject>, fetcher: Fetcher, keys: SignatureKeys | undefined): Pick<CheckerEdges, `registrySignatures`> {
+  if (keys === undefined)
+    return {};
+  const bindable = new Set(subjects.filter(locked => locked.integrity?.includes(`sha512-`)).map(locked => locked.subject.id));
+  return {registrySignatures: {keys, fetchVersionMetadata: async subject => subject.source.kind === `registry` && bindable.has(subject.id)
+    ? fetchVersionDocument(fetcher, subject.source.registry, subject.ref)
+    : undefined}};
 }
 
 function findPolicy(root: string, named: string | undefined): Policy {

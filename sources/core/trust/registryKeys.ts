@@ -6,6 +6,9 @@ import * as t from 'typanion';
 import {ProvenanceError} from '../errors';
 import {ATTESTATION_KEY_USAGE} from './trustShape';
 
+/** The key usage npm assigns to the keys that sign `<name>@<version>:<integrity>` (`dist.signatures`). */
+export const SIGNATURE_KEY_USAGE = `npm:signatures`;
+
 /** A registry signing key, limited to the window in which it may have signed. */
 export type RegistryKey = {
   keyId: string;
@@ -40,10 +43,14 @@ const isRegistryKeys = t.isObject({
 }, {extra: t.isUnknown()});
 
 
-export function parseRegistryKeys(json: unknown, origin: string): Array<RegistryKey> {
+/**
+ * The keys of one usage: publish attestations (default) or registry signatures. npm lists the same key
+ * once per usage in its TUF keys.json, each with its own validity window.
+ */
+export function parseRegistryKeys(json: unknown, origin: string, usage: string = ATTESTATION_KEY_USAGE): Array<RegistryKey> {
   if (isTufKeys(json)) {
     return json.keys
-      .filter(key => key.keyUsage === ATTESTATION_KEY_USAGE)
+      .filter(key => key.keyUsage === usage)
       .map(key => ({
         keyId: key.keyId,
         spki: Buffer.from(key.publicKey.rawBytes, `base64`),
@@ -52,7 +59,7 @@ export function parseRegistryKeys(json: unknown, origin: string): Array<Registry
       }));
   }
 
-  // The registry's answer has no key usage and no start: every key it lists may sign attestations.
+  // The registry's answer has no key usage and no start: every key it lists may sign either.
   if (isRegistryKeys(json)) {
     return json.keys.map(key => ({
       keyId: key.keyid,
@@ -65,6 +72,17 @@ export function parseRegistryKeys(json: unknown, origin: string): Array<Registry
     code: `TRUST_MATERIAL_INVALID`,
     message: `${origin} is neither a TUF keys.json ({"keys":[{"keyId","keyUsage","publicKey"}]}) nor a registry /-/npm/v1/keys answer ({"keys":[{"keyid","key"}]})`,
   });
+}
+
+/** The registry-signature keys of a keys text (either shape), for registry/registrySignature.ts. */
+export function parseSignatureKeys(text: string, origin: string): Array<RegistryKey> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ProvenanceError({code: `TRUST_MATERIAL_INVALID`, message: `${origin} is not valid JSON`, cause});
+  }
+  return parseRegistryKeys(json, origin, SIGNATURE_KEY_USAGE);
 }
 
 function toDate(value: string | undefined, origin: string): Date | undefined {
