@@ -8,7 +8,7 @@ import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {verifyWithTrustRecovery} from '../core/trust/recoverTrust';
 import {toSignatureKeys} from '../core/registry/registrySignature';
-import {parseSignatureKeys} from '../core/trust/registryKeys';
+import {parseSignatureKeys} from '../core/trust/registryKeyList';
 import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
 import type {TrustFiles} from '../core/trust/trustTexts';
 import type {VerifyBody} from '../core/verify/verifyBody.types';

@@ -1,6 +1,6 @@
 import {toSignatureKeys} from '../core/registry/registrySignature';
 import type {VerifierFactory} from '../core/run/runVerify';
-import {parseSignatureKeys} from '../core/trust/registryKeys';
+import {parseSignatureKeys} from '../core/trust/registryKeyList';
 import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
 import {VerifierPool} from '../core/verify/verifierPool';
 import {VERIFY_WORKER_SOURCE} from './generated/verifyWorkerSource';

@@ -5,7 +5,7 @@ import * as t from 'typanion';
 
 import {ProvenanceError} from '../errors';
 import type {PackageRef, RegistryEvidence} from '../provenance.types';
-import type {RegistryKey} from '../trust/registryKeys';
+import type {RegistryKey} from '../trust/registryKeyList';
 
 /** Registry signing keys by key id, each parsed once per run, with the window in which it may have signed. */
 export type SignatureKeys = ReadonlyMap<string, {publicKey: KeyObject, start?: Date, end?: Date}>;
