@@ -13,6 +13,10 @@ import {PackageChecker} from '../core/pipeline/packageChecker';
 import {ALLOW_CHANGE_VARIABLE, parseAllowChange} from '../core/pins/allowChange';
 import {NO_PINS, parsePins, PINS_FILE_NAME} from '../core/pins/pinsFile';
 import type {Pins} from '../core/pins/pins.types';
+import type {CheckerEdges} from '../core/pipeline/packageChecker';
+import type {LockedSubject} from '../core/lockfiles/lockedSubject.types';
+import {fetchVersionDocument} from '../core/registry/fetchVersionDocument';
+import type {SignatureKeys} from '../core/registry/registrySignature';
 import {DEFAULT_POLICY} from '../core/policy/defaultPolicy';
 import {loadPolicyFile} from '../core/policy/parsePolicy';
 import type {Policy} from '../core/policy/policy.types';
@@ -64,8 +68,10 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     const {store, warning} = await openUserStore(root);
     if (warning !== null)
       out.stderr(warning);
+    const network = fetcher ?? createNpmrcFetcher(npmConfig.fetchOptions);
     const edges = {
-      ...lockfileEdges({subjects: project.subjects, fetcher: fetcher ?? createNpmrcFetcher(npmConfig.fetchOptions), verify: verifier.verify, trustDigest: verifier.trustDigest}),
+      ...lockfileEdges({subjects: project.subjects, fetcher: network, verify: verifier.verify, trustDigest: verifier.trustDigest}),
+      ...registrySignatureEdge(project.subjects, network, verifier.signatureKeys),
       memory: () => store.evidence(),
     };
     // Continuity against the pins beside the policy, as at install; a check never writes them.
@@ -123,6 +129,19 @@ function findPins(root: string, namedPolicy: string | undefined): Pins {
     throw new ProvenanceError({code: `PINS_INVALID`, message: `${path} cannot be read (${(error as Error).message})`, cause: error});
   }
   return parsePins(text, path);
+}
+
+/**
+ * The registry's signature over `<name>@<version>:<integrity>` for every locked npm package whose lockfile
+ * integrity has a sha512: the only digest the signature can be checked against (sha1-only entries stay unchecked).
+ */
+function registrySignatureEdge(subjects: ReadonlyArray<LockedSubject>, fetcher: Fetcher, keys: SignatureKeys | undefined): Pick<CheckerEdges, `registrySignatures`> {
+  if (keys === undefined)
+    return {};
+  const bindable = new Set(subjects.filter(locked => locked.integrity?.includes(`sha512-`)).map(locked => locked.subject.id));
+  return {registrySignatures: {keys, fetchVersionMetadata: async subject => subject.source.kind === `registry` && bindable.has(subject.id)
+    ? fetchVersionDocument(fetcher, subject.source.registry, subject.ref)
+    : undefined}};
 }
 
 function findPolicy(root: string, named: string | undefined): Policy {

@@ -15,5 +15,5 @@ export const verifyInThisThread: VerifierFactory = async ({offline, ...files}) =
     ...files,
     refresh: offline ? undefined : () => refreshTrust({cachePath: join(homedir(), `.cache`, `yarn-provenance`, `tuf`), timeoutMs: 3000}),
   });
-  return {verify: inThreadVerifier(createPackageVerifier(trust)), trustDigest: trust.digest, notes: trust.notes};
+  return {verify: inThreadVerifier(createPackageVerifier(trust)), trustDigest: trust.digest, signatureKeys: trust.signatureKeys, notes: trust.notes};
 };

@@ -6,6 +6,7 @@ import {npmHttpUtils} from '@yarnpkg/plugin-npm';
 
 import {ProvenanceError} from '../core/errors';
 import type {PackageRef} from '../core/provenance.types';
+import {parseVersionDocument} from '../core/registry/fetchVersionDocument';
 import {escapeName} from '../core/registry/registryUrls';
 import {registryOf, statusOf} from './yarnNetwork';
 
@@ -40,6 +41,38 @@ export async function fetchAttestationsWithYarn(locator: Locator, pkg: PackageRe
     throw new ProvenanceError({
       code: `NETWORK_UNVERIFIABLE`,
       message: `Could not read the attestations of ${pkg.name}@${pkg.version} from ${registryOf(locator, configuration)}: ${(error as Error).message}`,
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The registry's version document (`dist.signatures`, `dist.integrity`, `_npmUser`), parsed, or null when
+ * it has none (404). Same network, offline and deadline rules as the attestations: a failure is
+ * NETWORK_UNVERIFIABLE, never a verdict.
+ */
+export async function fetchVersionMetadataWithYarn(locator: Locator, pkg: PackageRef, configuration: Configuration): Promise<unknown> {
+  if (configuration.get(`enableOfflineMode`))
+    throw new ProvenanceError({code: `NETWORK_UNVERIFIABLE`, message: `Offline mode is on and the registry signature of this version was never verified on this machine`});
+
+  const path = `/${escapeName(pkg.name)}/${encodeURIComponent(pkg.version)}`;
+  const registry = registryOf(locator, configuration);
+  try {
+    return parseVersionDocument(await getWithDeadline(path, locator, configuration), `${registry}${path}`);
+  } catch (error) {
+    if (error instanceof ProvenanceError)
+      throw error;
+    if (error instanceof DeadlinePassed) {
+      throw new ProvenanceError({
+        code: `NETWORK_UNVERIFIABLE`,
+        message: `The version document of ${pkg.name}@${pkg.version} from ${registry} did not arrive within ${requestDeadlineMs(configuration) / 1000} s (${DEADLINE_IN_HTTP_TIMEOUTS} x httpTimeout); its registry signature could not be verified`,
+      });
+    }
+    if (statusOf(error) === 404)
+      return null;
+    throw new ProvenanceError({
+      code: `NETWORK_UNVERIFIABLE`,
+      message: `Could not read the version document of ${pkg.name}@${pkg.version} from ${registry}: ${(error as Error).message}`,
       cause: error,
     });
   }

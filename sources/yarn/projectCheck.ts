@@ -7,6 +7,8 @@ import {PackageChecker} from '../core/pipeline/packageChecker';
 import type {Policy} from '../core/policy/policy.types';
 import type {Verdict} from '../core/provenance.types';
 import {verifyWithTrustRecovery} from '../core/trust/recoverTrust';
+import {toSignatureKeys} from '../core/registry/registrySignature';
+import {parseSignatureKeys} from '../core/trust/registryKeyList';
 import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
 import type {TrustFiles} from '../core/trust/trustTexts';
 import type {VerifyBody} from '../core/verify/verifyBody.types';
@@ -19,7 +21,7 @@ import {readSettings} from './settings';
 import {TarballBinding} from './tarballBinding';
 import {openYarnTrust} from './trustRefresh';
 import {createWorkerPool} from './workerVerifier';
-import {fetchAttestationsWithYarn} from './attestationRequest';
+import {fetchAttestationsWithYarn, fetchVersionMetadataWithYarn} from './attestationRequest';
 import {ALLOW_CHANGE_VARIABLE, parseAllowChange} from '../core/pins/allowChange';
 import type {AllowChange} from '../core/pins/allowChange';
 import {NO_PINS} from '../core/pins/pinsFile';
@@ -80,8 +82,10 @@ export class ProjectCheck {
     // The public-good trust, kept current through Yarn's network (the user's own files as they are).
     const machine = context.machineFolder;
     const trust = await openYarnTrust(configuration, {trustedRootPath: settings.trustedRootPath, registryKeysPath: settings.registryKeysPath}, {folder: machine === null ? null : join(machine, `trust`)});
-    // Only the digest here: the trust material itself is built on the workers, when needed.
-    const digest = trustDigest(await readTrustTexts(trust.choice.files));
+    // Only the digest and the registry-signature keys here: the Sigstore trust is built on the workers, when needed.
+    const texts = await readTrustTexts(trust.choice.files);
+    const digest = trustDigest(texts);
+    const signatureKeys = toSignatureKeys(parseSignatureKeys(texts.registryKeys, texts.registryKeysOrigin), texts.registryKeysOrigin);
     const pools = new Map<string, VerifierPool>();
     const poolFor = (files: TrustFiles): VerifierPool => {
       const key = JSON.stringify(files);
@@ -101,6 +105,7 @@ export class ProjectCheck {
       verify,
       tarballDigest: subject => binding.tarballDigest(locatorOf(subject.id)),
       fetchAttestations: subject => fetchAttestationsWithYarn(locatorOf(subject.id), subject.ref, configuration),
+      registrySignatures: {keys: signatureKeys, fetchVersionMetadata: subject => fetchVersionMetadataWithYarn(locatorOf(subject.id), subject.ref, configuration)},
       ...(remember ? {memory: () => store.evidence()} : {}),
     }, policy, {skipOff, concurrency: settings.concurrency, judge: {pins: context.pins.pins, allowChange: allowChangeFromEnvironment()}});
     return new ProjectCheck(binding, checker, trust.choice.notes, pools, store, byId);

@@ -1,4 +1,6 @@
+import {toSignatureKeys} from '../core/registry/registrySignature';
 import type {VerifierFactory} from '../core/run/runVerify';
+import {parseSignatureKeys} from '../core/trust/registryKeyList';
 import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
 import {VerifierPool} from '../core/verify/verifierPool';
 import {VERIFY_WORKER_SOURCE} from './generated/verifyWorkerSource';
@@ -9,9 +11,10 @@ import {VERIFY_WORKER_SOURCE} from './generated/verifyWorkerSource';
  * one or the configured files; it is not refreshed over the TUF client's own network stack.
  */
 export const verifyOnWorker: VerifierFactory = async ({offline: _offline, ...files}) => {
-  const digest = trustDigest(await readTrustTexts(files));
+  const texts = await readTrustTexts(files);
+  const signatureKeys = toSignatureKeys(parseSignatureKeys(texts.registryKeys, texts.registryKeysOrigin), texts.registryKeysOrigin);
   const pool = new VerifierPool(VERIFY_WORKER_SOURCE, files, 1);
-  return {verify: pool.verifyBody, trustDigest: digest, notes: [], close: () => pool.close()};
+  return {verify: pool.verifyBody, trustDigest: trustDigest(texts), signatureKeys, notes: [], close: () => pool.close()};
 };
 
 export function createWorkerPool(files: ConstructorParameters<typeof VerifierPool>[1]): VerifierPool {

@@ -2,6 +2,7 @@
  * The public shape of the test signing authority: a private Sigstore deployment (Fulcio CA with a CT
  * log, a Rekor log) plus an npm registry's attestation key, all in one process, for tests only.
  */
+import type {KeyObject} from 'node:crypto';
 
 /** Who built the package: what the CI provider's OIDC token would say, and Fulcio would copy. */
 export type BuildIdentity = {
@@ -58,8 +59,10 @@ export type AttestationsAnswer = {attestations: Array<{predicateType: string, bu
 export type TestAuthority = {
   /** trusted_root.json content: the CA chain (intermediate, root), the Rekor log and the CT log. */
   trustedRoot: object;
-  /** TUF `registry.npmjs.org/keys.json` shape, with one `npm:attestations` key. */
+  /** TUF `registry.npmjs.org/keys.json` shape: the registry key, listed for `npm:signatures` and `npm:attestations`. */
   registryKeys: object;
+  /** The registry key, for a test registry to sign `dist.signatures` with (`startRegistry({signingKey})`). */
+  registrySigner: {keyId: string, privateKey: KeyObject};
   mint(options: MintOptions): Promise<AttestationsAnswer>;
   /** Writes `trusted_root.json` and `registry-keys.json` into `dir` (created if needed). */
   writeTrustFiles(dir: string): {trustedRootPath: string, registryKeysPath: string};

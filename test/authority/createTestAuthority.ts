@@ -27,6 +27,7 @@ export async function createTestAuthority({now = new Date()}: {now?: Date} = {})
   return {
     trustedRoot,
     registryKeys,
+    registrySigner: {keyId: registryKey.keyId, privateKey: registryKey.privateKey},
     mint: options => mintAttestations({identities, tlog, registryKey}, options),
     writeTrustFiles(dir) {
       mkdirSync(dir, {recursive: true});

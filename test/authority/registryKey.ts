@@ -1,6 +1,7 @@
 /**
- * The registry's attestation key: it signs publish attestations, which bundles name by key id only
- * (`publicKey.hint`); verifiers look the key up in the registry's keys.json.
+ * The registry's key: it signs publish attestations, which bundles name by key id only (`publicKey.hint`),
+ * and `dist.signatures` (`<name>@<version>:<integrity>`); verifiers look the key up in the registry's
+ * keys.json, listed once per usage as npm lists its own.
  */
 import {createHash, generateKeyPairSync} from 'node:crypto';
 import type {KeyObject} from 'node:crypto';
@@ -25,15 +26,15 @@ export function createRegistryKey(validFrom: Date): RegistryKey {
     privateKey,
     spki,
     keysJson: {
-      keys: [{
+      keys: [`npm:signatures`, `npm:attestations`].map(keyUsage => ({
         keyId,
-        keyUsage: `npm:attestations`,
+        keyUsage,
         publicKey: {
           rawBytes: spki.toString(`base64`),
           keyDetails: `PKIX_ECDSA_P256_SHA_256`,
           validFor: {start: validFrom.toISOString()},
         },
-      }],
+      })),
     },
   };
 }

@@ -138,8 +138,10 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
     // An old package with a sha1-only integrity and no attestations: nothing to bind, judged as one without provenance.
     expect(recordOf(run, `old@1.0.0`)).toMatchObject({status: `missing`, code: `PROVENANCE_MISSING`, allowed: false});
     expect(recordOf(run, `${SCOPED}@1.0.5`)).toMatchObject({status: `invalid`, code: `LOCKED_INTEGRITY_UNUSABLE`, allowed: false});
-    // Only attestations are fetched, from the registry .npmrc names, and never for what cannot have any.
-    expect(registry.requests.some(request => !request.url.startsWith(`/-/npm/v1/attestations/`) || request.url.includes(`gitdep`))).toBe(false);
+    // Only attestations and version documents (registry signatures) are fetched, from the registry .npmrc
+    // names, never a tarball, and never for what cannot have any.
+    const fetched = (url: string) => url.startsWith(`/-/npm/v1/attestations/`) || /^\/(@[^/]+%2f)?[^/@]+\/[^/]+$/.test(url);
+    expect(registry.requests.some(request => !fetched(request.url) || request.url.includes(`gitdep`))).toBe(false);
   });
 
   it(`prints the table with why each package blocks, SARIF and Markdown from the same verdicts`, async () => {
@@ -252,7 +254,8 @@ describe(`yarn-provenance check with a package-lock.json`, () => {
       const withToken = await check(project(`npm-token`, {[`.npmrc`]: `${scoped}${privateUrl.replace(/^http:/, ``)}/:_authToken=\${TEST_TOKEN}\n`, [`package-lock.json`]: lock}), `--json`);
       expect(withToken.code).toBe(0);
       expect(recordOf(withToken, `${name}@${version}`)).toMatchObject({status: `verified`});
-      expect(seen).toEqual([`Bearer s3cret`]);
+      // The attestations and the version document (its registry signature), both with the token.
+      expect(seen).toEqual([`Bearer s3cret`, `Bearer s3cret`]);
 
       const withoutToken = await check(project(`npm-no-token`, {[`.npmrc`]: scoped, [`package-lock.json`]: lock}), `--json`);
       expect(withoutToken.code).toBe(3);

@@ -8,8 +8,9 @@ import {EXTRA_FIELDS, parseSpec} from './packuments.mjs';
 
 const FAULT_KINDS = new Set([
   `attestations-status`, `attestations-hang`, `attestations-drip`, `attestations-body`, `attestations-from`, `tarball-drip`,
-  `tarball-from`, `tarball-bytes`, `tarball-sequence`, `tarball-by-spelling`, `manifest-fields`,
+  `tarball-from`, `tarball-bytes`, `tarball-sequence`, `tarball-by-spelling`, `manifest-fields`, `signature`,
 ]);
+const SIGNATURE_FAULTS = new Set([`forged`, `stripped`, `other-integrity`, `unknown-key`]);
 const MANIFEST_FIELDS = new Set([`dependencies`, ...EXTRA_FIELDS]);
 
 /** Throws on a malformed fault so that a typo in a test fails loudly instead of serving the real data. */
@@ -36,6 +37,8 @@ export function checkFault(fault, fixtures) {
       if (!(item instanceof Uint8Array) && !findFixture(fixtures, item))
         throw new Error(`tarball-by-spelling: ${JSON.stringify(item)} is neither bytes nor a fixture`);
   }
+  if (fault.kind === `signature` && !SIGNATURE_FAULTS.has(fault.signature))
+    throw new Error(`signature needs one of ${[...SIGNATURE_FAULTS].join(`, `)}, got ${JSON.stringify(fault.signature)}`);
   if (fault.kind === `manifest-fields`) {
     const names = Object.keys(fault.fields ?? {});
     if (typeof fault.fields !== `object` || fault.fields === null || names.length === 0)
@@ -84,6 +87,11 @@ export function servedTarball(entry, fault, fixtures, request = {index: 0, escap
     default:
       return entry.tarball;
   }
+}
+
+/** How `dist.signatures` is spoiled for this version (see server.d.mts), or null. */
+export function servedSignatureFault(fault) {
+  return fault?.kind === `signature` ? fault.signature : null;
 }
 
 /** The manifest fields the packument lists in place of the version's own, or null. */

@@ -6,6 +6,7 @@
 // the bytes actually served keeps the registry self-consistent, so a verifier must rely on the
 // attested subject digest, never on `dist.integrity`, to catch a swap.
 
+import {createHash, generateKeyPairSync, sign} from 'node:crypto';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 
@@ -26,6 +27,7 @@ import {digestsOf, packTarball} from './tarballs.mjs';
  * @property {Record<string, unknown>} fields  further manifest fields (os, cpu, optional and peer dependencies)
  * @property {string | null} distTarball    `dist.tarball` when it is not the conventional URL: a path on this
  *                                          registry (`/…`) or an absolute URL
+ * @property {boolean} trustedPublisher    published through npm trusted publishing (`_npmUser.trustedPublisher`)
  */
 
 /** Manifest fields a synthetic package may declare, and a `manifest-fields` fault may set, beside `dependencies`. */
@@ -71,6 +73,7 @@ export function loadFixtures(dir) {
       scripts: undefined,
       fields: {},
       distTarball: null,
+      trustedPublisher: false,
     });
   }
   return fixtures;
@@ -103,6 +106,7 @@ export function syntheticEntry(pkg) {
     scripts: pkg.scripts ? {...pkg.scripts} : undefined,
     fields,
     distTarball: pkg.tarball ?? null,
+    trustedPublisher: pkg.trustedPublisher === true,
   };
 }
 
@@ -146,7 +150,7 @@ export function attestationsUrl(baseUrl, name, version) {
  * `served.fields` are what a `manifest-fields` fault lists in place of the version's own.
  * @param {Entry} entry
  * @param {{baseUrl: string, tarball: Uint8Array, attestations: {advertised: boolean, body: Uint8Array | null},
- *   fields: Record<string, unknown> | null}} served
+ *   fields: Record<string, unknown> | null, signing: SigningKey | null, signatureFault: string | null}} served
  */
 export function versionManifest(entry, served) {
   const {integrity, shasum} = digestsOf(served.tarball);
@@ -170,8 +174,35 @@ export function versionManifest(entry, served) {
   if (entry.scripts) manifest.scripts = {...entry.scripts};
   // What a mirror lists here is not attested and need not match the tarball's package.json.
   Object.assign(manifest, structuredClone(served.fields ?? {}));
+  // npm names the publisher; a trusted publisher (OIDC) is recorded on the same object.
+  manifest._npmUser = {name: `test-publisher`, email: `publisher@example.test`};
+  if (entry.trustedPublisher) manifest._npmUser.trustedPublisher = {id: `github`, oidcConfigId: `oidc:test-authority`};
+  const signatures = served.signing ? registrySignatures(entry, served.signing, served.signatureFault) : [];
+  if (signatures.length > 0) dist.signatures = signatures;
   manifest.dist = dist;
   return manifest;
+}
+
+/**
+ * The registry's signing key: `dist.signatures` sign `<name>@<version>:<integrity>`.
+ * @typedef {{keyId: string, privateKey: import('node:crypto').KeyObject}} SigningKey
+ */
+
+/**
+ * `dist.signatures` as npm signs them at publish: over the integrity of the bytes that were published
+ * (`entry.tarball`), so a tarball swapped later no longer matches. `fault` spoils them on purpose.
+ * @param {Entry} entry
+ * @param {SigningKey} key
+ * @param {string | null} fault
+ */
+export function registrySignatures(entry, key, fault) {
+  if (fault === `stripped`) return [];
+  const published = fault === `other-integrity` ? Buffer.from(`another tarball`) : entry.tarball;
+  const message = `${entry.name}@${entry.version}:${digestsOf(published).integrity}`;
+  // `forged`: a well-formed signature under the registry's key id, made with another key.
+  const signer = fault === `forged` ? generateKeyPairSync(`ec`, {namedCurve: `P-256`}).privateKey : key.privateKey;
+  const keyid = fault === `unknown-key` ? `SHA256:${createHash(`sha256`).update(`unknown`).digest(`base64`).replace(/=+$/, ``)}` : key.keyId;
+  return [{keyid, sig: sign(`sha256`, Buffer.from(message), signer).toString(`base64`)}];
 }
 
 function provenancePredicateType(body) {

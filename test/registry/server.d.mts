@@ -1,6 +1,8 @@
 // Hand-written types for server.mjs (plain ESM so plain-node scripts can run it without a build).
 // Keep in step with server.mjs; `tsc --noEmit -p .` checks every TypeScript caller against this.
 
+import type {KeyObject} from 'node:crypto';
+
 /** A misbehaviour injected for one `name@version`. */
 export type Fault =
   /** The attestations endpoint answers this status (404 = "none", 500 = registry trouble). */
@@ -45,7 +47,13 @@ export type Fault =
    * and its package.json are unchanged. Dependencies are not attested: a mirror can add an alias
    * (`"sigstore": "npm:other@1.0.0"`) or a tarball-URL dependency to an attested package this way.
    */
-  | {kind: 'manifest-fields', fields: ManifestFields};
+  | {kind: 'manifest-fields', fields: ManifestFields}
+  /**
+   * `dist.signatures` spoiled (the registry must sign, see `startRegistry`'s `signingKey`): `forged` (signed by
+   * another key under the registry's key id), `stripped` (none served), `other-integrity` (the registry's key
+   * over another tarball's integrity), `unknown-key` (a key id no keys file lists).
+   */
+  | {kind: 'signature', signature: 'forged' | 'stripped' | 'other-integrity' | 'unknown-key'};
 
 /** Manifest fields the registry lists for a version besides name, version, scripts and dist. */
 export type ManifestFields = {
@@ -70,6 +78,8 @@ export type SyntheticPackage = ManifestFields & {
   scripts?: Record<string, string>;
   /** Body of the attestations endpoint, served as JSON; absent = 404 and no `dist.attestations`. */
   attestations?: unknown;
+  /** Published through npm trusted publishing: `_npmUser.trustedPublisher` is set. */
+  trustedPublisher?: boolean;
   /**
    * `dist.tarball` in place of the conventional URL: a path on this registry (`/sigstore/-/sigstore-2.3.1.tgz`,
    * another package's tarball, or its `%2f` spelling) or any http(s) URL. Yarn then downloads from there
@@ -103,7 +113,11 @@ export type TestRegistry = {
 /** The deterministic tarball `add(pkg)` would serve: tampered bytes for `tarball-bytes`/`tarball-sequence`. */
 export function packPackage(pkg: Omit<SyntheticPackage, 'attestations' | 'tarball'>): Buffer;
 
-export function startRegistry(options?: {fixturesDir?: string, port?: number}): Promise<TestRegistry>;
+/**
+ * `signingKey`: the registry signs every version (`dist.signatures` over `<name>@<version>:<integrity>` of the
+ * published bytes) and serves `/-/npm/v1/keys`; without it no version carries a signature.
+ */
+export function startRegistry(options?: {fixturesDir?: string, port?: number, signingKey?: {keyId: string, privateKey: KeyObject}}): Promise<TestRegistry>;
 
 /**
  * `$PROVENANCE_FIXTURES/npm-attestations` when set; else `<repo>/fixtures-cache/npm-attestations`

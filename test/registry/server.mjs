@@ -15,7 +15,9 @@ import {createServer} from 'node:http';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-import {checkFault, servedAttestations, servedFields, servedTarball} from './faults.mjs';
+import {createPublicKey} from 'node:crypto';
+
+import {checkFault, servedAttestations, servedFields, servedSignatureFault, servedTarball} from './faults.mjs';
 import {basename, latestVersion, loadFixtures, packageFiles, packument, parseSpec, syntheticEntry, versionManifest} from './packuments.mjs';
 import {packTarball} from './tarballs.mjs';
 
@@ -23,6 +25,7 @@ const HOST = `127.0.0.1`;
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), `../..`);
 const ATTESTATIONS_PREFIX = `/-/npm/v1/attestations/`;
 const FILES_PREFIX = `/files/`;
+const KEYS_PATH = `/-/npm/v1/keys`;
 
 /** Same lookup order as test/helpers/fixtures.ts, so the registry serves what the unit tests read. */
 export function defaultFixturesDir() {
@@ -58,6 +61,8 @@ export async function startRegistry(options = {}) {
       tarball: servedTarball(entry, fault, fixtures),
       attestations: servedAttestations(entry, fault, fixtures),
       fields: servedFields(fault),
+      signing: options.signingKey ?? null,
+      signatureFault: servedSignatureFault(fault),
     };
   };
   // One tarball download: the only place a request is counted, so documents never shift a sequence.
@@ -77,6 +82,13 @@ export async function startRegistry(options = {}) {
     if (pathname.startsWith(FILES_PREFIX)) {
       const bytes = files.get(pathname.slice(FILES_PREFIX.length));
       return bytes ? send(req, res, 200, bytes, `application/octet-stream`) : notFound(req, res);
+    }
+
+    // The registry's keys answer (no usage, no start), as npm serves it; only when it signs.
+    if (pathname === KEYS_PATH) {
+      if (!options.signingKey) return notFound(req, res);
+      const key = createPublicKey(options.signingKey.privateKey).export({type: `spki`, format: `der`}).toString(`base64`);
+      return sendJson(req, res, 200, {keys: [{expires: null, keyid: options.signingKey.keyId, keytype: `ecdsa-sha2-nistp256`, scheme: `ecdsa-sha2-nistp256`, key}]});
     }
 
     const route = parseRoute(pathname);

@@ -89,6 +89,12 @@ export const isStoredEvidence = t.isObject({
   publish: t.isOptional(t.isObject({keyId: t.isString(), integratedTime: t.isOptional(isIsoDate)})),
   slsaLevel: t.isEnum([0, 1, 2, 3]),
   unknownPredicateTypes: isStrings,
+  registry: t.isOptional(t.isObject({
+    signature: t.isEnum([`verified`, `absent`]),
+    keyId: isOptionalString,
+    trustedPublisher: t.isBoolean(),
+    staged: t.isBoolean(),
+  })),
 });
 
 export type StoredEvidence = t.InferType<typeof isStoredEvidence>;

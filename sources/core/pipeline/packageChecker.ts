@@ -4,6 +4,8 @@ import {isProvenanceError, kindOf, ProvenanceError} from '../errors';
 import type {Evidence} from '../policy/evaluatePolicy';
 import type {Policy} from '../policy/policy.types';
 import type {EvidenceStore} from '../cache/localStore';
+import {checkRegistrySignature} from '../registry/registrySignature';
+import type {SignatureKeys} from '../registry/registrySignature';
 import type {Verdict} from '../provenance.types';
 import type {VerifyBody} from '../verify/verifyBody.types';
 import {evaluateSubject, modesOf, POLICY_ONLY} from './evaluateSubject';
@@ -28,6 +30,13 @@ export type CheckerEdges = {
   tarballDigest(subject: PackageSubject): Promise<string>;
   /** The registry's attestations answer for the package, or null when it has none. */
   fetchAttestations(subject: PackageSubject): Promise<Uint8Array | null>;
+  /**
+   * The registry's signature over every npm package (absent: not checked, no `registry` evidence): its
+   * version document (`GET <registry>/<name>/<version>`, parsed; null when it has none), asked for beside
+   * the attestations, and the `npm:signatures` keys of the same trust material, parsed once. A fetch that
+   * resolves to undefined leaves that package unchecked (nothing binds it to a sha512 to check against).
+   */
+  registrySignatures?: {fetchVersionMetadata(subject: PackageSubject): Promise<unknown>, keys: SignatureKeys};
   /** Remembered evidence (absent: verify everything afresh). */
   memory?: () => Promise<EvidenceMemory>;
 };
@@ -93,12 +102,22 @@ export class PackageChecker {
       const memory = await this.edges.memory?.();
       const registry = subject.source.kind === `registry` ? subject.source.registry : ``;
       const key = {trustDigest: this.edges.trustDigest, registry, ...subject.ref, tarballSha512};
+      const signatures = this.edges.registrySignatures;
       const known = memory?.get(key);
-      if (known !== undefined)
+      // Evidence remembered before registry signatures were checked is checked again.
+      if (known !== undefined && (signatures === undefined || known.registry !== undefined))
         return {ok: true, provenance: known};
 
-      const attestations = await this.limit(() => this.edges.fetchAttestations(subject));
-      const provenance = await this.edges.verify({package: subject.ref, attestations, tarballSha512});
+      // One slot for both requests: the version document costs no extra round trip in sequence.
+      const [attestations, document] = await this.limit(() => Promise.all([
+        this.edges.fetchAttestations(subject),
+        signatures?.fetchVersionMetadata(subject),
+      ]));
+      const verified = await this.edges.verify({package: subject.ref, attestations, tarballSha512});
+      const provenance = signatures === undefined || document === undefined ? verified : {
+        ...verified,
+        registry: checkRegistrySignature({package: subject.ref, tarballSha512, document, publishedAt: verified.publish?.integratedTime, keys: signatures.keys}),
+      };
       memory?.set(key, provenance);
       return {ok: true, provenance};
     } catch (error) {

@@ -4,7 +4,7 @@ import type {PackageRef, Verdict, VerifiedProvenance} from '../provenance.types'
 import {builderMismatch} from './builderMatch';
 import {decide} from './findRule';
 import {matchesAnyGlob} from './glob';
-import type {Policy, Rule, RunnerRequirement} from './policy.types';
+import type {Mode, Policy, Rule, RunnerRequirement} from './policy.types';
 import {repoMatches} from './source';
 
 /** What verification produced for one package: verified evidence, or the reason there is none. */
@@ -17,6 +17,11 @@ export type Evidence =
  * (`invalid`, `unverifiable`); only genuine evidence can be a `violation`.
  */
 export function evaluatePolicy(policy: Policy, pkg: PackageRef, evidence: Evidence, now: Date = new Date()): Verdict {
+  const verdict = evaluateEvidence(policy, pkg, evidence, now);
+  return evidence.ok ? withRegistrySignature(policy, verdict, evidence.provenance) : verdict;
+}
+
+function evaluateEvidence(policy: Policy, pkg: PackageRef, evidence: Evidence, now: Date): Verdict {
   const {rule, decider, base} = decide(policy, pkg, now);
 
   const fail = (status: Verdict[`status`], code: ErrorCode, message: string, expected?: string, found?: string): Verdict => ({
@@ -49,6 +54,29 @@ export function evaluatePolicy(policy: Policy, pkg: PackageRef, evidence: Eviden
     return fail(`violation`, `LEVEL_TOO_LOW`, `The SLSA Build level the evidence shows is below what ${base.rule} requires`, `SLSA Build L${level} or higher`, `L${evidence.provenance.slsaLevel}`);
 
   return {...base, status: `verified`, allowed: true, provenance: evidence.provenance};
+}
+
+const STRICTNESS: Record<Mode, number> = {off: 0, warn: 1, enforce: 2};
+
+/**
+ * A registry that served no signature (a bad one never gets here: it is REGISTRY_SIGNATURE_INVALID). It is
+ * judged by `signatures.missing`, but never more strictly than the package's own rule: an exception that
+ * lets a package through (`warn`, `off`) covers this too. A verdict that already blocks keeps its code.
+ */
+function withRegistrySignature(policy: Policy, verdict: Verdict, evidence: VerifiedProvenance): Verdict {
+  if (evidence.registry?.signature !== `absent` || !verdict.allowed)
+    return verdict;
+  const mode = STRICTNESS[policy.signatures.missing] <= STRICTNESS[verdict.mode] ? policy.signatures.missing : verdict.mode;
+  const what = `The registry served no signature (dist.signatures) for this version`;
+  if (mode === `off`)
+    return verdict;
+  if (mode === `warn`)
+    return {...verdict, notes: [...verdict.notes, what]};
+  return {
+    ...verdict, status: `violation`, code: `REGISTRY_SIGNATURE_MISSING`, allowed: false,
+    message: `${what}, and the policy requires one (signatures.missing: enforce)`,
+    expected: `a registry signature over ${evidence.package.name}@${evidence.package.version}:<integrity>`, found: `none`,
+  };
 }
 
 type Violation = {code: ErrorCode, what: string, expected: string, found: string};

@@ -15,6 +15,11 @@ export function attestationsUrl(registry: string, pkg: PackageRef): string {
   return `${trimSlash(registry)}/-/npm/v1/attestations/${escapeName(pkg.name)}@${encodeURIComponent(pkg.version)}`;
 }
 
+/** The version document (`dist.integrity`, `dist.signatures`, `_npmUser`): small, unlike the packument. */
+export function versionDocumentUrl(registry: string, pkg: PackageRef): string {
+  return `${trimSlash(registry)}/${escapeName(pkg.name)}/${encodeURIComponent(pkg.version)}`;
+}
+
 /** The conventional tarball URL, which is also where Yarn's npm fetcher downloads from. */
 export function tarballUrl(registry: string, pkg: PackageRef): string {
   const basename = pkg.name.replace(/^@[^/]+\//, ``);

@@ -12,6 +12,8 @@ import {formatVerdict} from '../report/formatVerdict';
 import {jsonLines, usageErrorLines} from '../report/jsonRecords';
 import {createNodeFetcher} from '../registry/nodeFetcher';
 import type {Fetcher} from '../registry/fetcher.types';
+import {fetchVersionDocument} from '../registry/fetchVersionDocument';
+import type {SignatureKeys} from '../registry/registrySignature';
 import {DEFAULT_REGISTRY} from '../registry/registryUrls';
 import type {TrustFiles} from '../trust/trustTexts';
 import type {VerifyBody} from '../verify/verifyBody.types';
@@ -46,7 +48,14 @@ export type VerifyContext = {
  * Where verification runs, given the trust files: in this thread for the CLI, on the plugin's
  * worker threads inside Yarn. Returns notes to show (e.g. a trust refresh that failed).
  */
-export type VerifierFactory = (files: TrustFiles & {offline: boolean}) => Promise<{verify: VerifyBody, trustDigest: string, notes: Array<string>, close?: () => Promise<void>}>;
+export type VerifierFactory = (files: TrustFiles & {offline: boolean}) => Promise<{
+  verify: VerifyBody;
+  trustDigest: string;
+  /** The registry's `npm:signatures` keys of the same trust material (absent: registry signatures unchecked). */
+  signatureKeys?: SignatureKeys;
+  notes: Array<string>;
+  close?: () => Promise<void>;
+}>;
 
 export type Output = {
   stdout: (line: string) => void;
@@ -71,14 +80,19 @@ export async function runVerify(args: VerifyArgs, out: Output, createVerifier: V
       registryKeysPath: args.registryKeys ?? context.trust?.registryKeysPath,
       offline: args.offline ?? false,
     });
+    const fetcher = args.offline ? undefined : context.fetcher ?? (needsNetwork ? createNodeFetcher() : undefined);
     const edges = singlePackageEdges({
       tarballPath: args.tarball,
       attestationsPath: args.attestations,
       registry,
-      fetcher: args.offline ? undefined : context.fetcher ?? (needsNetwork ? createNodeFetcher() : undefined),
+      fetcher,
       verify: verifier.verify,
       trustDigest: verifier.trustDigest,
     });
+    // The registry's signature is asked for whenever the registry is: never offline, nor for local files alone.
+    const {signatureKeys} = verifier;
+    if (fetcher !== undefined && signatureKeys !== undefined)
+      edges.registrySignatures = {keys: signatureKeys, fetchVersionMetadata: subject => fetchVersionDocument(fetcher, registry, subject.ref)};
     const now = new Date();
     const checker = new PackageChecker(edges, policy, {skipOff: false, concurrency: 1, now});
     const verdict = applyFlagRequirements(await checker.check(registrySubject(pkg, registry))!.finally(() => verifier.close?.()), flags, now);

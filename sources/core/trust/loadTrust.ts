@@ -4,7 +4,9 @@ import type {TrustMaterial} from '@sigstore/verify';
 
 import {ProvenanceError} from '../errors';
 import type {RefreshedTrust} from './refresh';
-import {parseRegistryKeys, toKeyFinder} from './registryKeys';
+import {toSignatureKeys} from '../registry/registrySignature';
+import type {SignatureKeys} from '../registry/registrySignature';
+import {parseRegistryKeys, SIGNATURE_KEY_USAGE, toKeyFinder} from './registryKeys';
 import {trustedRootProblems} from './trustShape';
 import {readTrustTexts, trustDigest} from './trustTexts';
 import type {TrustFiles} from './trustTexts';
@@ -12,6 +14,8 @@ import type {TrustFiles} from './trustTexts';
 /** Trust material built once per run and shared by every verification. */
 export type Trust = {
   material: TrustMaterial;
+  /** The registry's `npm:signatures` keys (`dist.signatures`), from the same keys file. */
+  signatureKeys: SignatureKeys;
   /** sha256 of the trusted root and keys as used; part of every verdict cache key. */
   digest: string;
   source: `embedded` | `refreshed` | `custom`;
@@ -60,9 +64,12 @@ export function toTrust({trustedRoot, registryKeys, trustedRootOrigin, registryK
 
   let root: TrustedRoot;
   let material: TrustMaterial;
+  let signatureKeys: SignatureKeys;
   try {
     root = TrustedRoot.fromJSON(rootJson);
-    const keyFinder = toKeyFinder(parseRegistryKeys(parseJson(registryKeys, registryKeysOrigin), registryKeysOrigin), registryKeysOrigin);
+    const keysJson = parseJson(registryKeys, registryKeysOrigin);
+    const keyFinder = toKeyFinder(parseRegistryKeys(keysJson, registryKeysOrigin), registryKeysOrigin);
+    signatureKeys = toSignatureKeys(parseRegistryKeys(keysJson, registryKeysOrigin, SIGNATURE_KEY_USAGE), registryKeysOrigin);
     material = toTrustMaterial(root, keyFinder);
   } catch (cause) {
     if (cause instanceof ProvenanceError)
@@ -70,7 +77,7 @@ export function toTrust({trustedRoot, registryKeys, trustedRootOrigin, registryK
     throw new ProvenanceError({code: `TRUST_MATERIAL_INVALID`, message: `${trustedRootOrigin} cannot be used as a Sigstore trusted root: ${(cause as Error).message}`, cause});
   }
 
-  return {material, digest: trustDigest({trustedRoot, registryKeys}), source, notes};
+  return {material, signatureKeys, digest: trustDigest({trustedRoot, registryKeys}), source, notes};
 }
 
 function parseJson(text: string, origin: string): unknown {

@@ -1,80 +1,12 @@
 import {crypto as sigcrypto} from '@sigstore/core';
 import {VerificationError} from '@sigstore/verify';
 import type {KeyFinderFunc} from '@sigstore/verify';
-import * as t from 'typanion';
 
 import {ProvenanceError} from '../errors';
-import {ATTESTATION_KEY_USAGE} from './trustShape';
+import type {RegistryKey} from './registryKeyList';
 
-/** A registry signing key, limited to the window in which it may have signed. */
-export type RegistryKey = {
-  keyId: string;
-  /** DER SubjectPublicKeyInfo. */
-  spki: Buffer;
-  start?: Date;
-  end?: Date;
-};
-
-// npm publishes keys in two shapes: the TUF target `registry.npmjs.org/keys.json`, and the registry's
-// own `/-/npm/v1/keys` answer. Private registries serve one or the other, so both are accepted.
-const isTufKeys = t.isObject({
-  keys: t.isArray(t.isObject({
-    keyId: t.isString(),
-    keyUsage: t.isString(),
-    publicKey: t.isObject({
-      rawBytes: t.isString(),
-      validFor: t.isOptional(t.isObject({
-        start: t.isOptional(t.isString()),
-        end: t.isOptional(t.isString()),
-      }, {extra: t.isUnknown()})),
-    }, {extra: t.isUnknown()}),
-  }, {extra: t.isUnknown()})),
-}, {extra: t.isUnknown()});
-
-const isRegistryKeys = t.isObject({
-  keys: t.isArray(t.isObject({
-    keyid: t.isString(),
-    key: t.isString(),
-    expires: t.isOptional(t.isNullable(t.isString())),
-  }, {extra: t.isUnknown()})),
-}, {extra: t.isUnknown()});
-
-
-export function parseRegistryKeys(json: unknown, origin: string): Array<RegistryKey> {
-  if (isTufKeys(json)) {
-    return json.keys
-      .filter(key => key.keyUsage === ATTESTATION_KEY_USAGE)
-      .map(key => ({
-        keyId: key.keyId,
-        spki: Buffer.from(key.publicKey.rawBytes, `base64`),
-        start: toDate(key.publicKey.validFor?.start, origin),
-        end: toDate(key.publicKey.validFor?.end, origin),
-      }));
-  }
-
-  // The registry's answer has no key usage and no start: every key it lists may sign attestations.
-  if (isRegistryKeys(json)) {
-    return json.keys.map(key => ({
-      keyId: key.keyid,
-      spki: Buffer.from(key.key, `base64`),
-      end: toDate(key.expires ?? undefined, origin),
-    }));
-  }
-
-  throw new ProvenanceError({
-    code: `TRUST_MATERIAL_INVALID`,
-    message: `${origin} is neither a TUF keys.json ({"keys":[{"keyId","keyUsage","publicKey"}]}) nor a registry /-/npm/v1/keys answer ({"keys":[{"keyid","key"}]})`,
-  });
-}
-
-function toDate(value: string | undefined, origin: string): Date | undefined {
-  if (value === undefined)
-    return undefined;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()))
-    throw new ProvenanceError({code: `TRUST_MATERIAL_INVALID`, message: `${origin} has an invalid key validity date "${value}"`});
-  return date;
-}
+export {parseRegistryKeys, parseSignatureKeys, SIGNATURE_KEY_USAGE} from './registryKeyList';
+export type {RegistryKey} from './registryKeyList';
 
 /**
  * The key finder handed to sigstore-js: it serves a key only for the transparency-log time inside
