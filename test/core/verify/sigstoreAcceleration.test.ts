@@ -1,4 +1,4 @@
-import {X509Certificate} from '@sigstore/core';
+import {ASN1Obj, X509Certificate} from '@sigstore/core';
 import {describe, expect, it} from 'vitest';
 
 import {installSigstoreAcceleration} from '../../../sources/core/verify/sigstoreAcceleration';
@@ -8,7 +8,12 @@ import {fixtureIds, loadFixture} from '../../helpers/fixtures';
 const original = {
   equals: X509Certificate.prototype.equals,
   verify: X509Certificate.prototype.verify,
+  toDER: ASN1Obj.prototype.toDER,
 };
+
+function nodesOf(node: ASN1Obj): Array<ASN1Obj> {
+  return [node, ...node.subs.flatMap(nodesOf)];
+}
 
 function certificates(): Array<Buffer<ArrayBuffer>> {
   const all: Array<Buffer<ArrayBuffer>> = [];
@@ -39,6 +44,38 @@ describe(`installSigstoreAcceleration`, () => {
         expect(fast[i]!.verify(fast[j]!)).toBe(original.verify.call(plain[i]!, plain[j]!));
       }
       expect(fast[i]!.clone().root.toDER().equals(ders[i]!)).toBe(true);
+    }
+  });
+
+  it(`encodes every node as sigstore-js does, also after the SCT extension is spliced out of a clone`, () => {
+    installSigstoreAcceleration();
+    let nodes = 0;
+    for (const der of certificates()) {
+      const certificate = X509Certificate.parse(der);
+      for (const node of nodesOf(certificate.root)) {
+        expect(node.toDER().equals(original.toDER.call(node))).toBe(true);
+        nodes++;
+      }
+      // What verifySCTs does: edit a clone, re-encode its tbsCertificate. The original stays whole.
+      const clone = certificate.clone();
+      const extensions = clone.extensions;
+      expect(extensions.length).toBeGreaterThan(1);
+      extensions.splice(extensions.length - 1, 1);
+      expect(clone.tbsCertificate.toDER().equals(original.toDER.call(clone.tbsCertificate))).toBe(true);
+      expect(clone.tbsCertificate.toDER().length).toBeLessThan(certificate.tbsCertificate.toDER().length);
+      expect(certificate.root.toDER().equals(der)).toBe(true);
+    }
+    expect(nodes).toBeGreaterThan(1000);
+  });
+
+  it(`encodes long lengths (two and three length bytes) and empty values as sigstore-js does`, () => {
+    installSigstoreAcceleration();
+    const tag = X509Certificate.parse(certificates()[0]!).root.subs[1]!.subs[0]!.tag;
+    for (const size of [0, 1, 127, 128, 255, 256, 65535, 65536, 70000]) {
+      const node = new ASN1Obj(tag, Buffer.alloc(size, 7), []);
+      const nested = new ASN1Obj(tag, Buffer.alloc(0), [node, node]);
+      expect(node.toDER().equals(original.toDER.call(node))).toBe(true);
+      expect(nested.toDER().equals(original.toDER.call(nested))).toBe(true);
     }
   });
 
