@@ -21,18 +21,23 @@ type Paths = {root: string, yarn: string, plugin: string};
 type SizeResult = {
   packages: number;
   plainCold: Measurement;
-  plainWarm: Measurement;
   pluginCold: Measurement;
-  pluginWarm: Measurement;
-  auditWarm: Measurement;
-  auditFreshMachine: Measurement;
+  /** Each cold repeat as a (plain, plugin) pair, run back to back. */
+  coldPairs: Array<[Measurement, Measurement]>;
+  // Absent with BENCH_ONLY=cold.
+  plainWarm?: Measurement;
+  pluginWarm?: Measurement;
+  auditWarm?: Measurement;
+  auditFreshMachine?: Measurement;
   /** `yarn config get` in the same project: what any Yarn command costs before doing anything. */
-  yarnStartup: Measurement;
+  yarnStartup?: Measurement;
 };
 
 /** Runs are noisy on a shared 2-core machine: this many of each, interleaved, and the median is kept. */
 const WARM_REPEATS = 5;
 const COLD_REPEATS = Number(process.env.BENCH_COLD_REPEATS ?? 3);
+/** BENCH_ONLY=cold: the cold installs alone (for profiling the cold path); warm and audit figures are then absent. */
+const ONLY_COLD = process.env.BENCH_ONLY === `cold`;
 
 export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
   const authority = await createTestAuthority();
@@ -63,6 +68,11 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       }
       const plainCold = report1(median(cold.map(([plainRun]) => plainRun)), `plain Yarn, cold (median of ${COLD_REPEATS})`, size);
       const pluginCold = report1(median(cold.map(([, pluginRun]) => pluginRun)), `with the plugin, cold (median of ${COLD_REPEATS})`, size);
+      log(`${String(size).padStart(5)}  added CPU per package, cold: ${addedCpuMsPerPackage(cold, size).toFixed(2)} ms`);
+      if (ONLY_COLD) {
+        results.push({packages: size, plainCold, pluginCold, coldPairs: cold});
+        continue;
+      }
 
       const warm: Array<[Measurement, Measurement]> = [];
       for (let i = 0; i < WARM_REPEATS; i++)
@@ -84,7 +94,7 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       rmSync(machineFolder(pluginDir), {recursive: true, force: true});
       const auditFreshMachine = await timed(paths, pluginDir, [`provenance`, `audit`, `--json`], `yarn provenance audit, fresh machine`, size);
 
-      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup});
+      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, coldPairs: cold});
     }
   } finally {
     await registry.close();
@@ -166,11 +176,13 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   const date = new Date().toISOString();
   const resultsDir = join(paths.root, `bench/results`);
   mkdirSync(resultsDir, {recursive: true});
-  const figures = (m: Measurement) => ({seconds: round(m.seconds), cpuSeconds: round(m.cpuSeconds), peakRssMiB: round(m.peakRssMiB), exit: m.code});
+  const figures = (m: Measurement | undefined) => m === undefined ? null : {seconds: round(m.seconds), cpuSeconds: round(m.cpuSeconds), peakRssMiB: round(m.peakRssMiB), exit: m.code};
+  const ratio = (a: Measurement | undefined, b: Measurement | undefined) => a === undefined || b === undefined ? null : a.seconds / b.seconds;
   const summary = results.map(result => ({
     packages: result.packages,
     coldRatio: result.pluginCold.seconds / result.plainCold.seconds,
-    warmRatio: result.pluginWarm.seconds / result.plainWarm.seconds,
+    warmRatio: ratio(result.pluginWarm, result.plainWarm),
+    cpuMsPerPackage: round(addedCpuMsPerPackage(result.coldPairs, result.packages)),
     plainCold: figures(result.plainCold),
     plainWarm: figures(result.plainWarm),
     pluginCold: figures(result.pluginCold),
@@ -181,11 +193,21 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   }));
   writeFileSync(join(resultsDir, `${date.replace(/[:.]/g, `-`)}.json`), `${JSON.stringify({date, node: process.version, results: summary}, null, 2)}\n`);
 
+  const fixed = (value: number | null | undefined) => value === null || value === undefined ? `-` : value.toFixed(2);
   log(``);
   for (const row of summary)
-    log(`${row.packages} packages: cold ${row.coldRatio.toFixed(2)}x plain Yarn (target 1.15), warm ${row.warmRatio.toFixed(2)}x (target 1.03), audit ${row.auditWarm.seconds} s warm (target 0.3; Yarn's own start-up here ${row.yarnStartup.seconds} s) / ${row.auditFreshMachine.seconds} s on a fresh machine (target 3)`);
+    log(`${row.packages} packages: cold ${fixed(row.coldRatio)}x plain Yarn (target 1.15), warm ${fixed(row.warmRatio)}x (target 1.03), added CPU ${fixed(row.cpuMsPerPackage)} ms per package (target 2.0), audit ${row.auditWarm?.seconds ?? `-`} s warm (target 0.3; Yarn's own start-up here ${row.yarnStartup?.seconds ?? `-`} s) / ${row.auditFreshMachine?.seconds ?? `-`} s on a fresh machine (target 3)`);
   const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
-  log(`cold_ratio=${main.coldRatio.toFixed(2)} warm_ratio=${main.warmRatio.toFixed(2)} audit_s=${main.auditWarm.seconds}`);
+  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)}`);
+}
+
+/**
+ * (plugin CPU − plain CPU) / packages, in ms: the median over the cold pairs, each pair run back to back
+ * so that both runs saw the same machine. CPU is every Yarn process's user + system time (the worker included).
+ */
+function addedCpuMsPerPackage(pairs: Array<[Measurement, Measurement]>, packages: number): number {
+  const added = pairs.map(([plainRun, pluginRun]) => (pluginRun.cpuSeconds - plainRun.cpuSeconds) * 1000 / packages).sort((a, b) => a - b);
+  return added[Math.floor(added.length / 2)]!;
 }
 
 function round(value: number): number {
