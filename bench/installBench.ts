@@ -4,6 +4,7 @@
  * verified before), and times `yarn provenance audit`. Prints figures; the last line is
  * `cold_ratio=<x> warm_ratio=<y> audit_s=<z>` for 1,000 packages. Targets live in README.md.
  */
+import {subscribe} from 'node:diagnostics_channel';
 import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -17,6 +18,12 @@ import {machineFolder, runYarn} from './measure';
 import type {Measurement} from './measure';
 
 type Paths = {root: string, yarn: string, plugin: string};
+
+/** TCP connections the test registry accepted (it runs in this process): are requests kept alive? */
+let connections = 0;
+subscribe(`net.server.socket`, () => {
+  connections++;
+});
 
 type SizeResult = {
   packages: number;
@@ -59,12 +66,18 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       const plain = (name: string) => scratch(paths, registry.url, project, lockfile, join(work, `${name}-${size}`), null);
       const enforced = (name: string) => scratch(paths, registry.url, project, lockfile, join(work, `${name}-${size}`), trust);
 
+      // Requests and connections each install made, to see what the plugin adds on the wire.
+      const wire = async (run: Promise<Measurement>): Promise<Measurement> => {
+        const [requests, accepted] = [registry.requests.length, connections];
+        const result = await run;
+        return {...result, requests: registry.requests.length - requests, connections: connections - accepted};
+      };
       const plainDir = join(work, `plain-${size}`);
       const pluginDir = join(work, `plugin-${size}`);
       // Cold: empty cache and global folder each time (the lockfile stays), interleaved, median kept.
       const cold: Array<[Measurement, Measurement]> = [];
       for (let i = 0; i < COLD_REPEATS; i++) {
-        cold.push([await runYarn(paths.yarn, plain(`plain`), [`install`, `--immutable`]), await runYarn(paths.yarn, enforced(`plugin`), [`install`, `--immutable`])]);
+        cold.push([await wire(runYarn(paths.yarn, plain(`plain`), [`install`, `--immutable`])), await wire(runYarn(paths.yarn, enforced(`plugin`), [`install`, `--immutable`]))]);
       }
       const plainCold = report1(median(cold.map(([plainRun]) => plainRun)), `plain Yarn, cold (median of ${COLD_REPEATS})`, size);
       const pluginCold = report1(median(cold.map(([, pluginRun]) => pluginRun)), `with the plugin, cold (median of ${COLD_REPEATS})`, size);
@@ -120,7 +133,8 @@ function median(runs: Array<Measurement>): Measurement {
 
 function report1(measurement: Measurement, label: string, size: number): Measurement {
   const ok = measurement.code === 0;
-  log(`${String(size).padStart(5)}  ${label.padEnd(46)} ${measurement.seconds.toFixed(2).padStart(7)} s  ${measurement.cpuSeconds.toFixed(1).padStart(5)} s CPU  ${measurement.peakRssMiB.toFixed(0).padStart(5)} MiB${ok ? `` : `  (exit ${measurement.code})`}`);
+  const wire = measurement.requests === undefined ? `` : `  ${measurement.requests} requests, ${measurement.connections} connections`;
+  log(`${String(size).padStart(5)}  ${label.padEnd(46)} ${measurement.seconds.toFixed(2).padStart(7)} s  ${measurement.cpuSeconds.toFixed(1).padStart(5)} s CPU  ${measurement.peakRssMiB.toFixed(0).padStart(5)} MiB${wire}${ok ? `` : `  (exit ${measurement.code})`}`);
   if (!ok)
     log(measurement.output.split(`\n`).slice(-15).join(`\n`));
   return measurement;
@@ -176,7 +190,7 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   const date = new Date().toISOString();
   const resultsDir = join(paths.root, `bench/results`);
   mkdirSync(resultsDir, {recursive: true});
-  const figures = (m: Measurement | undefined) => m === undefined ? null : {seconds: round(m.seconds), cpuSeconds: round(m.cpuSeconds), peakRssMiB: round(m.peakRssMiB), exit: m.code};
+  const figures = (m: Measurement | undefined) => m === undefined ? null : {seconds: round(m.seconds), cpuSeconds: round(m.cpuSeconds), peakRssMiB: round(m.peakRssMiB), exit: m.code, requests: m.requests, connections: m.connections};
   const ratio = (a: Measurement | undefined, b: Measurement | undefined) => a === undefined || b === undefined ? null : a.seconds / b.seconds;
   const summary = results.map(result => ({
     packages: result.packages,

@@ -1,4 +1,5 @@
-import type {KeyObject} from 'node:crypto';
+import {createPublicKey as nodeCreatePublicKey} from 'node:crypto';
+import type {JsonWebKey, KeyObject} from 'node:crypto';
 
 import {ASN1Obj, ByteStream, crypto, X509Certificate} from '@sigstore/core';
 
@@ -20,6 +21,9 @@ import {readElement} from './certificateEncoding';
  *
  * - `clone` copies the parsed tree (new nodes and child arrays, the same tag objects and value
  *   bytes, which nothing writes to) instead of re-encoding and re-parsing the certificate.
+ * - `crypto.createPublicKey` imports a P-256 or P-384 key given as SPKI DER (each leaf certificate's
+ *   key, once per bundle) as the JWK of the same point: OpenSSL 3's DER decoder costs twice as much.
+ *   Node checks the point is on the curve either way; any other key or encoding goes the usual way.
  * - `ByteStream.getUint8` reads the byte in place instead of through a one-byte Buffer view: the
  *   parser reads every tag and length byte of a certificate with it.
  * - `ASN1Obj.toDER` writes the same bytes in one allocation. sigstore-js's own grows a zero-filled
@@ -67,6 +71,12 @@ export function installSigstoreAcceleration(): void {
     return new X509Certificate(copyTree(this.root));
   };
 
+  const createPublicKey = crypto.createPublicKey;
+  (crypto as {createPublicKey: typeof createPublicKey}).createPublicKey = (key, type) => {
+    const jwk = Buffer.isBuffer(key) && (type === undefined || type === `spki`) ? ecJwkOf(key) : null;
+    return jwk !== null ? nodeCreatePublicKey({key: jwk, format: `jwk`}) : createPublicKey(key, type);
+  };
+
   ByteStream.prototype.getUint8 = function (this: ByteStream) {
     // sigstore-js's getBlock(1)[0], with the same bound and error, without making a view.
     const stream = this as unknown as {start: number, view: Buffer};
@@ -111,6 +121,24 @@ export function installSigstoreAcceleration(): void {
     }
     return result;
   };
+}
+
+/** The SPKI DER of an uncompressed P-256 or P-384 point, up to the point's X and Y. */
+const EC_SPKI = [
+  {crv: `P-256`, size: 32, prefix: Buffer.from(`3059301306072a8648ce3d020106082a8648ce3d03010703420004`, `hex`)},
+  {crv: `P-384`, size: 48, prefix: Buffer.from(`3076301006072a8648ce3d020106052b8104002203620004`, `hex`)},
+];
+
+/** The key as a JWK when `der` is exactly one of those SPKI encodings, else null. */
+export function ecJwkOf(der: Buffer): JsonWebKey | null {
+  for (const {crv, size, prefix} of EC_SPKI) {
+    if (der.length === prefix.length + 2 * size && der.subarray(0, prefix.length).equals(prefix)) {
+      const x = der.subarray(prefix.length, prefix.length + size);
+      const y = der.subarray(prefix.length + size);
+      return {kty: `EC`, crv, x: x.toString(`base64url`), y: y.toString(`base64url`)};
+    }
+  }
+  return null;
 }
 
 /** A new tree of the same shape: sigstore-js splices the copy's arrays, never a node's tag or bytes. */

@@ -1,7 +1,9 @@
-import {ASN1Obj, X509Certificate} from '@sigstore/core';
+import {createPublicKey, generateKeyPairSync} from 'node:crypto';
+
+import {ASN1Obj, crypto, X509Certificate} from '@sigstore/core';
 import {describe, expect, it} from 'vitest';
 
-import {installSigstoreAcceleration} from '../../../sources/core/verify/sigstoreAcceleration';
+import {ecJwkOf, installSigstoreAcceleration} from '../../../sources/core/verify/sigstoreAcceleration';
 import {fixtureIds, loadFixture} from '../../helpers/fixtures';
 
 // Captured before the memoisation is installed (each test file has its own module instances).
@@ -77,6 +79,35 @@ describe(`installSigstoreAcceleration`, () => {
       expect(node.toDER().equals(original.toDER.call(node))).toBe(true);
       expect(nested.toDER().equals(original.toDER.call(nested))).toBe(true);
     }
+  });
+
+  it(`imports EC keys as the same keys Node's DER import gives, and refuses the same points`, () => {
+    installSigstoreAcceleration();
+    const spkis = certificates().map(der => X509Certificate.parse(der).publicKey);
+    for (const namedCurve of [`P-256`, `P-384`])
+      spkis.push(generateKeyPairSync(`ec`, {namedCurve}).publicKey.export({format: `der`, type: `spki`}));
+    let viaJwk = 0;
+    for (const spki of spkis) {
+      if (ecJwkOf(spki) !== null)
+        viaJwk++;
+      const key = crypto.createPublicKey(spki);
+      expect(key.equals(createPublicKey({key: spki, format: `der`, type: `spki`}))).toBe(true);
+      // A point off the curve: both ways refuse it.
+      const offCurve = Buffer.from(spki);
+      offCurve[offCurve.length - 1]! ^= 1;
+      expect(() => createPublicKey({key: offCurve, format: `der`, type: `spki`})).toThrow();
+      expect(() => crypto.createPublicKey(offCurve)).toThrow();
+    }
+    expect(viaJwk).toBeGreaterThan(10);
+    // Anything else goes the usual way: another curve, another algorithm, extra bytes.
+    for (const other of [
+      generateKeyPairSync(`ec`, {namedCurve: `secp256k1`}).publicKey.export({format: `der`, type: `spki`}),
+      generateKeyPairSync(`ed25519`).publicKey.export({format: `der`, type: `spki`}),
+    ]) {
+      expect(ecJwkOf(other)).toBeNull();
+      expect(crypto.createPublicKey(other).equals(createPublicKey({key: other, format: `der`, type: `spki`}))).toBe(true);
+    }
+    expect(ecJwkOf(Buffer.concat([spkis[0]!, Buffer.from([0])]))).toBeNull();
   });
 
   it(`is installed once, however often it is called`, () => {
