@@ -4,7 +4,9 @@
  * verified before), and times `yarn provenance audit`. Prints figures; the last line is
  * `cold_ratio=<x> warm_ratio=<y> audit_s=<z>` for 1,000 packages. Targets live in README.md.
  */
+import {subscribe} from 'node:diagnostics_channel';
 import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import type {Server} from 'node:http';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
@@ -20,23 +22,46 @@ import type {ToolResult} from './npmPnpmBench';
 
 type Paths = {root: string, yarn: string, plugin: string};
 
+/** TCP connections the test registry accepted (it runs in this process): are requests kept alive? */
+let connections = 0;
+subscribe(`net.server.socket`, () => {
+  connections++;
+});
+
+/**
+ * The test registry keeps an idle connection 1 s and says so (`Keep-Alive: timeout=1`); Node 20's
+ * client agent, Yarn's too, keeps a connection only for the advertised time minus a 1 s margin, so
+ * every request opened a new connection, plain Yarn's as well. A real registry keeps connections longer:
+ * here it keeps them 5 s (Node's default), so that the bench measures requests, not connection set-ups.
+ */
+subscribe(`http.server.request.start`, message => {
+  const {server} = message as {server: Server};
+  if (server.keepAliveTimeout < 5000)
+    server.keepAliveTimeout = 5000;
+});
+
 type SizeResult = {
   packages: number;
   plainCold: Measurement;
-  plainWarm: Measurement;
   pluginCold: Measurement;
-  pluginWarm: Measurement;
-  auditWarm: Measurement;
-  auditFreshMachine: Measurement;
+  /** Each cold repeat as a (plain, plugin) pair, run back to back. */
+  coldPairs: Array<[Measurement, Measurement]>;
+  // Absent with BENCH_ONLY=cold.
+  plainWarm?: Measurement;
+  pluginWarm?: Measurement;
+  auditWarm?: Measurement;
+  auditFreshMachine?: Measurement;
   /** `yarn config get` in the same project: what any Yarn command costs before doing anything. */
-  yarnStartup: Measurement;
+  yarnStartup?: Measurement;
   /** npm and pnpm on the same project and registry, plain and with `yarn-provenance check` in front. */
-  npmPnpm: Array<ToolResult>;
+  npmPnpm?: Array<ToolResult>;
 };
 
 /** Runs are noisy on a shared 2-core machine: this many of each, interleaved, and the median is kept. */
 const WARM_REPEATS = 5;
 const COLD_REPEATS = Number(process.env.BENCH_COLD_REPEATS ?? 3);
+/** BENCH_ONLY=cold: the cold installs alone (for profiling the cold path); warm and audit figures are then absent. */
+const ONLY_COLD = process.env.BENCH_ONLY === `cold`;
 
 export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
   const authority = await createTestAuthority();
@@ -58,15 +83,26 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       const plain = (name: string) => scratch(paths, registry.url, project, lockfile, join(work, `${name}-${size}`), null);
       const enforced = (name: string) => scratch(paths, registry.url, project, lockfile, join(work, `${name}-${size}`), trust);
 
+      // Requests and connections each install made, to see what the plugin adds on the wire.
+      const wire = async (run: Promise<Measurement>): Promise<Measurement> => {
+        const [requests, accepted] = [registry.requests.length, connections];
+        const result = await run;
+        return {...result, requests: registry.requests.length - requests, connections: connections - accepted};
+      };
       const plainDir = join(work, `plain-${size}`);
       const pluginDir = join(work, `plugin-${size}`);
       // Cold: empty cache and global folder each time (the lockfile stays), interleaved, median kept.
       const cold: Array<[Measurement, Measurement]> = [];
       for (let i = 0; i < COLD_REPEATS; i++) {
-        cold.push([await runYarn(paths.yarn, plain(`plain`), [`install`, `--immutable`]), await runYarn(paths.yarn, enforced(`plugin`), [`install`, `--immutable`])]);
+        cold.push([await wire(runYarn(paths.yarn, plain(`plain`), [`install`, `--immutable`])), await wire(runYarn(paths.yarn, enforced(`plugin`), [`install`, `--immutable`]))]);
       }
       const plainCold = report1(median(cold.map(([plainRun]) => plainRun)), `plain Yarn, cold (median of ${COLD_REPEATS})`, size);
       const pluginCold = report1(median(cold.map(([, pluginRun]) => pluginRun)), `with the plugin, cold (median of ${COLD_REPEATS})`, size);
+      log(`${String(size).padStart(5)}  added CPU per package, cold: ${addedCpuMsPerPackage(cold, size).toFixed(2)} ms`);
+      if (ONLY_COLD) {
+        results.push({packages: size, plainCold, pluginCold, coldPairs: cold});
+        continue;
+      }
 
       const warm: Array<[Measurement, Measurement]> = [];
       for (let i = 0; i < WARM_REPEATS; i++)
@@ -93,7 +129,7 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
         registryUrl: registry.url, project, trust, work, size,
       });
 
-      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm});
+      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, coldPairs: cold});
     }
   } finally {
     await registry.close();
@@ -119,7 +155,8 @@ function median(runs: Array<Measurement>): Measurement {
 
 function report1(measurement: Measurement, label: string, size: number): Measurement {
   const ok = measurement.code === 0;
-  log(`${String(size).padStart(5)}  ${label.padEnd(46)} ${measurement.seconds.toFixed(2).padStart(7)} s  ${measurement.cpuSeconds.toFixed(1).padStart(5)} s CPU  ${measurement.peakRssMiB.toFixed(0).padStart(5)} MiB${ok ? `` : `  (exit ${measurement.code})`}`);
+  const wire = measurement.requests === undefined ? `` : `  ${measurement.requests} requests, ${measurement.connections} connections`;
+  log(`${String(size).padStart(5)}  ${label.padEnd(46)} ${measurement.seconds.toFixed(2).padStart(7)} s  ${measurement.cpuSeconds.toFixed(1).padStart(5)} s CPU  ${measurement.peakRssMiB.toFixed(0).padStart(5)} MiB${wire}${ok ? `` : `  (exit ${measurement.code})`}`);
   if (!ok)
     log(measurement.output.split(`\n`).slice(-15).join(`\n`));
   return measurement;
@@ -175,11 +212,13 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   const date = new Date().toISOString();
   const resultsDir = join(paths.root, `bench/results`);
   mkdirSync(resultsDir, {recursive: true});
-  const figures = (m: Measurement) => ({seconds: round(m.seconds), cpuSeconds: round(m.cpuSeconds), peakRssMiB: round(m.peakRssMiB), exit: m.code});
+  const figures = (m: Measurement | undefined) => m === undefined ? null : {seconds: round(m.seconds), cpuSeconds: round(m.cpuSeconds), peakRssMiB: round(m.peakRssMiB), exit: m.code, requests: m.requests, connections: m.connections};
+  const ratio = (a: Measurement | undefined, b: Measurement | undefined) => a === undefined || b === undefined ? null : a.seconds / b.seconds;
   const summary = results.map(result => ({
     packages: result.packages,
     coldRatio: result.pluginCold.seconds / result.plainCold.seconds,
-    warmRatio: result.pluginWarm.seconds / result.plainWarm.seconds,
+    warmRatio: ratio(result.pluginWarm, result.plainWarm),
+    cpuMsPerPackage: round(addedCpuMsPerPackage(result.coldPairs, result.packages)),
     plainCold: figures(result.plainCold),
     plainWarm: figures(result.plainWarm),
     pluginCold: figures(result.pluginCold),
@@ -191,14 +230,24 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   }));
   writeFileSync(join(resultsDir, `${date.replace(/[:.]/g, `-`)}.json`), `${JSON.stringify({date, node: process.version, results: summary}, null, 2)}\n`);
 
+  const fixed = (value: number | null | undefined) => value === null || value === undefined ? `-` : value.toFixed(2);
   log(``);
   for (const row of summary)
-    log(`${row.packages} packages: cold ${row.coldRatio.toFixed(2)}x plain Yarn (target 1.15), warm ${row.warmRatio.toFixed(2)}x (target 1.03), audit ${row.auditWarm.seconds} s warm (target 0.3; Yarn's own start-up here ${row.yarnStartup.seconds} s) / ${row.auditFreshMachine.seconds} s on a fresh machine (target 3)`);
+    log(`${row.packages} packages: cold ${fixed(row.coldRatio)}x plain Yarn (target 1.15), warm ${fixed(row.warmRatio)}x (target 1.03), added CPU ${fixed(row.cpuMsPerPackage)} ms per package (target 2.0), audit ${row.auditWarm?.seconds ?? `-`} s warm (target 0.3; Yarn's own start-up here ${row.yarnStartup?.seconds ?? `-`} s) / ${row.auditFreshMachine?.seconds ?? `-`} s on a fresh machine (target 3)`);
   for (const row of summary)
-    for (const line of npmPnpmLines(row.packages, row.npmPnpm))
+    for (const line of npmPnpmLines(row.packages, row.npmPnpm ?? []))
       log(line);
   const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
-  log(`cold_ratio=${main.coldRatio.toFixed(2)} warm_ratio=${main.warmRatio.toFixed(2)} audit_s=${main.auditWarm.seconds}`);
+  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)}`);
+}
+
+/**
+ * (plugin CPU − plain CPU) / packages, in ms: the median over the cold pairs, each pair run back to back
+ * so that both runs saw the same machine. CPU is every Yarn process's user + system time (the worker included).
+ */
+function addedCpuMsPerPackage(pairs: Array<[Measurement, Measurement]>, packages: number): number {
+  const added = pairs.map(([plainRun, pluginRun]) => (pluginRun.cpuSeconds - plainRun.cpuSeconds) * 1000 / packages).sort((a, b) => a - b);
+  return added[Math.floor(added.length / 2)]!;
 }
 
 function round(value: number): number {

@@ -3,7 +3,16 @@ import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
-export type Measurement = {seconds: number, peakRssMiB: number, cpuSeconds: number, code: number | null, output: string};
+export type Measurement = {
+  seconds: number;
+  peakRssMiB: number;
+  cpuSeconds: number;
+  code: number | null;
+  output: string;
+  /** Requests to the test registry and TCP connections it accepted during the run, where counted. */
+  requests?: number;
+  connections?: number;
+};
 
 // Loaded into each Yarn process: reports its own peak RSS on exit, so that memory is measured the
 // same way on every machine, without /usr/bin/time.

@@ -19,13 +19,18 @@ const GITHUB_ISSUER = `https://token.actions.githubusercontent.com`;
  * CI provider's OIDC token.
  */
 export function readCertificateIdentity(certificate: X509Certificate): CertificateIdentity {
+  // One pass over the extensions (asking `certificate.extension(oid)` for each of the 22 OIDs decoded
+  // every extension's OID 22 times). The first extension of an OID counts, as with `extension(oid)`.
+  const found = new Map<number, Buffer>();
+  for (const extension of certificate.extensions) {
+    const n = fulcioNumber(extension.subs[0]!.toOID());
+    if (n !== null && !found.has(n))
+      found.set(n, extension.subs[extension.subs.length - 1]!.value);
+  }
   const extensions: Record<string, string> = {};
-  for (let n = 1; n <= LAST; n++) {
-    const oid = `${FULCIO}.${n}`;
-    const extension = certificate.extension(oid);
-    if (extension === undefined)
-      continue;
-    extensions[oid] = n <= LEGACY_LAST ? extension.value.toString(`utf8`) : decodeUtf8String(extension.value);
+  for (const n of [...found.keys()].sort((a, b) => a - b)) {
+    const value = found.get(n)!;
+    extensions[`${FULCIO}.${n}`] = n <= LEGACY_LAST ? value.toString(`utf8`) : decodeUtf8String(value);
   }
 
   const ext = (n: number) => extensions[`${FULCIO}.${n}`];
@@ -55,6 +60,17 @@ export function readCertificateIdentity(certificate: X509Certificate): Certifica
     runnerEnvironment: ext(11),
     extensions,
   };
+}
+
+/** n for `1.3.6.1.4.1.57264.1.<n>` with 1 ≤ n ≤ 22, else null. */
+function fulcioNumber(oid: string): number | null {
+  if (!oid.startsWith(`${FULCIO}.`))
+    return null;
+  const tail = oid.slice(FULCIO.length + 1);
+  if (!/^[1-9][0-9]?$/.test(tail))
+    return null;
+  const n = Number(tail);
+  return n <= LAST ? n : null;
 }
 
 function decodeUtf8String(value: Buffer): string {
