@@ -30,6 +30,8 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
     return {summary, warnings};
   }
   const annotations = githubAnnotations(report, configuration, policy);
+  // A note many packages share (a registry that serves no signatures, say) is one line, not one per package.
+  const notes = new Map<string, Array<string>>();
   for (const verdict of sorted) {
     const lines = formatVerdict(verdict).filter(line => !/^ {2}(source|workflow|builder|runner|issuer|publish|ignored) /.test(line));
     if (!verdict.allowed && annotations !== null) {
@@ -44,14 +46,21 @@ export function reportVerdicts(report: Report, configuration: Configuration, ver
     } else if (verdict.code !== undefined) {
       for (const line of lines)
         warn(line);
-    } else if (verdict.notes.length > 0) {
+    } else {
       for (const note of verdict.notes)
-        warn(`${verdict.package.name}@${verdict.package.version}: ${note}`);
+        notes.set(note, [...notes.get(note) ?? [], `${verdict.package.name}@${verdict.package.version}`]);
     }
   }
+  for (const [note, packages] of notes)
+    warn(packages.length === 1 ? `${packages[0]}: ${note}` : `${note}: ${plural(packages.length, `package`)} (${listSome(packages)})`);
 
   report.reportInfo(MessageName.UNNAMED, summary);
   return {summary, warnings};
+}
+
+/** The first few names, then how many more: a line stays readable at 1,000 packages. */
+function listSome(names: ReadonlyArray<string>, shown = 5): string {
+  return names.length <= shown ? names.join(`, `) : `${names.slice(0, shown).join(`, `)} and ${names.length - shown} more`;
 }
 
 /** `yarn install --json`: Yarn prints each record as one line of its own JSON stream. */

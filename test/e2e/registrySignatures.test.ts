@@ -64,19 +64,24 @@ describe(`registry signatures at install`, () => {
     }
   });
 
-  it(`notes a registry that serves no signature, and blocks it under signatures.missing: enforce`, async () => {
+  it(`notes a registry that serves no signature (one line for every such package), and blocks it under signatures.missing: enforce`, async () => {
     registry.fault(`${ATTESTED.name}@${ATTESTED.version}`, {kind: `signature`, signature: `stripped`});
+    registry.fault(`${PLAIN.name}@${PLAIN.version}`, {kind: `signature`, signature: `stripped`});
     try {
       const noted = await project();
       const passed = await noted.yarn(`install`);
       expectPassed(passed, noted, [ATTESTED.name]);
-      expect(passed.output).toContain(`no signature`);
+      // A registry that signs nothing would otherwise print a line per package: one line names them all.
+      const lines = passed.output.split(`\n`).filter(line => line.includes(`no signature`));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`2 packages (${ATTESTED.name}@${ATTESTED.version}, ${PLAIN.name}@${PLAIN.version})`);
 
       const enforced = await project(`version: 1\nsignatures:\n  missing: enforce\n`);
       const before = snapshot(enforced);
       expectBlocked(await enforced.yarn(`install`), enforced, before, {codes: [`REGISTRY_SIGNATURE_MISSING`], unlinked: [ATTESTED.name]});
     } finally {
       registry.fault(`${ATTESTED.name}@${ATTESTED.version}`, null);
+      registry.fault(`${PLAIN.name}@${PLAIN.version}`, null);
     }
   });
 });
