@@ -19,6 +19,7 @@ import {machineFolder, runYarn} from './measure';
 import type {Measurement} from './measure';
 import {benchNpmPnpm, npmCliPath, npmPnpmLines} from './npmPnpmBench';
 import type {ToolResult} from './npmPnpmBench';
+import {policyChecksCost} from './policyChecksCost';
 
 type Paths = {root: string, yarn: string, plugin: string};
 
@@ -55,6 +56,10 @@ type SizeResult = {
   yarnStartup?: Measurement;
   /** npm and pnpm on the same project and registry, plain and with `yarn-provenance check` in front. */
   npmPnpm?: Array<ToolResult>;
+  /** `yarn provenance init --force` on the installed project, on a machine that remembers nothing. */
+  init?: Measurement;
+  /** CPU per package of the continuity and registry-signature checks (bench/policyChecksCost.ts). */
+  checks?: {continuityMicros: number, signatureMicros: number};
 };
 
 /** Runs are noisy on a shared 2-core machine: this many of each, interleaved, and the median is kept. */
@@ -129,7 +134,13 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
         registryUrl: registry.url, project, trust, work, size,
       });
 
-      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, coldPairs: cold});
+      // `init` on the installed project, every package verified afresh (nothing remembered): the policy it writes replaces the bench's.
+      rmSync(machineFolder(pluginDir), {recursive: true, force: true});
+      const init = await timed(paths, pluginDir, [`provenance`, `init`, `--force`], `yarn provenance init, fresh machine`, size);
+      const checks = policyChecksCost(size);
+      log(`${String(size).padStart(5)}  continuity check ${checks.continuityMicros.toFixed(1)} µs CPU per package, registry signature check ${checks.signatureMicros.toFixed(1)} µs CPU per package (plus one version-document request per package on a cold install)`);
+
+      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, init, checks, coldPairs: cold});
     }
   } finally {
     await registry.close();
@@ -227,6 +238,8 @@ function report(paths: Paths, results: Array<SizeResult>): void {
     auditFreshMachine: figures(result.auditFreshMachine),
     yarnStartup: figures(result.yarnStartup),
     npmPnpm: result.npmPnpm,
+    init: figures(result.init),
+    checks: result.checks,
   }));
   writeFileSync(join(resultsDir, `${date.replace(/[:.]/g, `-`)}.json`), `${JSON.stringify({date, node: process.version, results: summary}, null, 2)}\n`);
 

@@ -1,6 +1,6 @@
-import {homedir} from 'node:os';
 import {join} from 'node:path';
 
+import {defaultStoreFolder} from '../core/cache/storeFolder';
 import type {VerifierFactory} from '../core/run/runVerify';
 import {loadTrust} from '../core/trust/loadTrust';
 import {refreshTrust} from '../core/trust/refresh';
@@ -13,7 +13,7 @@ import {createPackageVerifier, inThreadVerifier} from '../core/verify/verifyPack
 export const verifyInThisThread: VerifierFactory = async ({offline, ...files}) => {
   const trust = await loadTrust({
     ...files,
-    refresh: offline ? undefined : () => refreshTrust({cachePath: join(homedir(), `.cache`, `yarn-provenance`, `tuf`), timeoutMs: 3000}),
+    refresh: offline ? undefined : () => refreshTrust({cachePath: join(defaultStoreFolder(), `trust`), timeoutMs: 3000}),
   });
   return {verify: inThreadVerifier(createPackageVerifier(trust)), trustDigest: trust.digest, signatureKeys: trust.signatureKeys, notes: trust.notes};
 };

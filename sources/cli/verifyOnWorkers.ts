@@ -1,6 +1,7 @@
-import {availableParallelism, homedir} from 'node:os';
+import {availableParallelism} from 'node:os';
 import {join} from 'node:path';
 
+import {defaultStoreFolder} from '../core/cache/storeFolder';
 import type {VerifierFactory} from '../core/run/runVerify';
 import {createNodeFetcher} from '../core/registry/nodeFetcher';
 import {toTrust} from '../core/trust/loadTrust';
@@ -22,7 +23,8 @@ const TRUST_REFRESH_MS = 3000;
 export function verifyOnWorkers(bundlePath: string): VerifierFactory {
   return async ({offline, ...files}) => {
     const machine = await MachineTrust.open({
-      folder: join(homedir(), `.cache`, `yarn-provenance`, `tuf`),
+      // The plugin's per-user trust folder ($XDG_CACHE_HOME/yarn-plugin-provenance/trust): one refreshed copy per user.
+      folder: join(defaultStoreFolder(), `trust`),
       fetcher: createNodeFetcher({deadlineMs: TRUST_REFRESH_MS}),
       deadlineMs: TRUST_REFRESH_MS,
       files,
@@ -31,10 +33,11 @@ export function verifyOnWorkers(bundlePath: string): VerifierFactory {
     const {files: chosen, notes} = machine.choice;
     const texts = await readTrustTexts(chosen);
     // Built once here too, so that unusable trust files are a usage error even when no package needs a worker.
-    toTrust({...texts, source: `custom`});
+    const trust = toTrust({...texts, source: `custom`});
     const digest = trustDigest(texts);
     const size = Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
     const pool = new VerifierPool(`require(${JSON.stringify(bundlePath)});`, chosen, size);
-    return {verify: pool.verifyBody, trustDigest: digest, notes, close: () => pool.close()};
+    // Registry signatures are checked on this thread (one P-256 verify each): the keys come from the same trust.
+    return {verify: pool.verifyBody, trustDigest: digest, signatureKeys: trust.signatureKeys, notes, close: () => pool.close()};
   };
 }

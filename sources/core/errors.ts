@@ -71,6 +71,8 @@ export const ERROR_CODES = {
   POLICY_INVALID: `usage`,
   TRUST_MATERIAL_INVALID: `usage`,
   INPUT_UNREADABLE: `usage`,
+  /** A report file the caller asked for (`--gitlab-codequality <file>`) cannot be written. */
+  OUTPUT_UNWRITABLE: `usage`,
   /** A package-lock.json or pnpm-lock.yaml that cannot be read as a supported lockfile version. */
   LOCKFILE_INVALID: `usage`,
   USAGE_INVALID: `usage`,

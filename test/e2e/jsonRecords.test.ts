@@ -60,12 +60,14 @@ function wholeRun(result: RunResult | {code: number | null, stdout: string}): Ar
   return records;
 }
 
-function bin(cwd: string, ...args: Array<string>): Promise<{code: number | null, stdout: string}> {
+function bin(cwd: string, ...args: Array<string>): Promise<{code: number | null, stdout: string, stderr: string}> {
   return new Promise(done => {
     const child = spawn(process.execPath, [BIN, ...args], {cwd, env: {...process.env, NO_COLOR: `1`, XDG_CACHE_HOME: join(scratch.cacheHome, `bin`)}});
     let stdout = ``;
+    let stderr = ``;
     child.stdout.on(`data`, chunk => stdout += chunk);
-    child.on(`close`, code => done({code, stdout}));
+    child.stderr.on(`data`, chunk => stderr += chunk);
+    child.on(`close`, code => done({code, stdout, stderr}));
   });
 }
 
@@ -113,7 +115,7 @@ describe(`--json records`, () => {
     const result = await clone.yarn(`install`, `--json`);
     expect(result.code).toBe(1);
     const records = validRecordsOf(result.stdout);
-    expect(records.filter(record => record.type === `package`)).toEqual([expect.objectContaining({name: `tuf-js`, blocks: true, location: expect.objectContaining({file: `yarn.lock`})})]);
+    expect(records.filter(record => record.type === `package` && record.code !== null)).toEqual([expect.objectContaining({name: `tuf-js`, blocks: true, location: expect.objectContaining({file: `yarn.lock`})})]);
     expect(records.filter(record => record.type === `summary`)).toEqual([expect.objectContaining({blocking: 1, exitCode: 1})]);
     // Yarn's own lines about the finding would carry its details as text.
     expect(result.stdout.split(`\n`).filter(line => line.includes(`"data"`) && line.includes(`github.com/attacker`))).toEqual([]);
@@ -159,6 +161,17 @@ describe(`--gitlab-codequality <file>`, () => {
 
     await scratch.yarn(`provenance`, `audit`, `--json`, `--gitlab-codequality`, `gl-code-quality.json`);
     expect(JSON.parse(scratch.read(`gl-code-quality.json`))).toEqual(issues);
+  });
+
+  it(`exits 2 with OUTPUT_UNWRITABLE when the file cannot be written, from audit and from check`, async () => {
+    const audit = await scratch.yarn(`provenance`, `audit`, `--json`, `--gitlab-codequality`, `no-such-folder/gl.json`);
+    expect(audit.code).toBe(2);
+    expect(validRecordsOf(audit.stdout).filter(record => record.type === `error`)).toEqual([expect.objectContaining({code: `OUTPUT_UNWRITABLE`})]);
+
+    writeNpmFile(`package-lock.json`, JSON.stringify({name: `demo`, version: `1.0.0`, lockfileVersion: 3, requires: true, packages: {[``]: {name: `demo`, version: `1.0.0`}}}, null, 2));
+    const check = await bin(join(scratch.dir, `npm`), `check`, ...TRUST, `--gitlab-codequality`, `no-such-folder/gl.json`);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toMatch(/^OUTPUT_UNWRITABLE: /m);
   });
 
   it(`the standalone check writes it for an npm lockfile`, async () => {

@@ -157,6 +157,10 @@ export const CODE_DESCRIPTIONS: Record<ErrorCode, {short: string, full: string}>
     short: `An input file cannot be read`,
     full: `A file given on the command line does not exist or cannot be read.`,
   },
+  OUTPUT_UNWRITABLE: {
+    short: `A report file cannot be written`,
+    full: `A report file the caller asked for (--gitlab-codequality <file>) cannot be written: its folder is missing or not writable.`,
+  },
   LOCKFILE_INVALID: {
     short: `The lockfile is not a supported npm or pnpm lockfile`,
     full: `The package-lock.json, npm-shrinkwrap.json or pnpm-lock.yaml is not well-formed, or is a version the check does not read (npm 6, pnpm 7).`,

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto';
 import {writeFileSync} from 'node:fs';
 
+import {ProvenanceError} from '../errors';
 import type {Verdict} from '../provenance.types';
 import {entryOf, lockfileEntries} from './lockfileEntries';
 
@@ -43,7 +44,11 @@ export function toGitlabCodeQuality(verdicts: ReadonlyArray<Verdict>, {lockfile}
 
 /** Writes the report (an empty array when nothing was found: GitLab then shows the findings of a base as fixed). */
 export function writeGitlabCodeQuality(path: string, verdicts: ReadonlyArray<Verdict>, lockfile: CodeQualityOptions[`lockfile`]): void {
-  writeFileSync(path, `${JSON.stringify(toGitlabCodeQuality(verdicts, {lockfile}), null, 2)}\n`);
+  try {
+    writeFileSync(path, `${JSON.stringify(toGitlabCodeQuality(verdicts, {lockfile}), null, 2)}\n`);
+  } catch (error) {
+    throw new ProvenanceError({code: `OUTPUT_UNWRITABLE`, message: `Cannot write the GitLab code quality report to ${path}: ${(error as Error).message}`, cause: error});
+  }
 }
 
 /** Forged or broken evidence is worse than evidence the policy does not allow; what `warn` lets through is minor. */

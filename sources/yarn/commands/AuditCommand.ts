@@ -110,7 +110,19 @@ export class AuditCommand extends BaseCommand {
       const policyFindings = await ruleFindings(project, result.policy);
       if (this.gitlabCodeQuality !== undefined) {
         const {uri, text} = await readProjectLockfile(project);
-        writeGitlabCodeQuality(resolve(npath.fromPortablePath(this.context.cwd), this.gitlabCodeQuality), result.verdicts, {path: uri, text});
+        try {
+          writeGitlabCodeQuality(resolve(npath.fromPortablePath(this.context.cwd), this.gitlabCodeQuality), result.verdicts, {path: uri, text});
+        } catch (error) {
+          if (!isUsageError(error))
+            throw error;
+          // The report asked for is missing: the run failed, whatever the verdicts say.
+          if (this.json)
+            usageErrorLines(error.code, error.message).forEach(print);
+          else
+            reportUsageError(report, error);
+          exitCode = EXIT.USAGE;
+          return;
+        }
       }
       if (this.json) {
         const {uri, text} = await readProjectLockfile(project);
