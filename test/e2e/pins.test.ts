@@ -115,6 +115,7 @@ describe(`provenance pins`, () => {
     const overridden = await scratch.yarnWithEnv({PROVENANCE_ALLOW_CHANGE: `widget@1.2.0`}, `install`);
     expect(overridden.code, overridden.output).toBe(0);
     expect(overridden.output).toContain(`Provenance continuity OVERRIDDEN for widget@1.2.0 by PROVENANCE_ALLOW_CHANGE`);
+    expect(overridden.output).toContain(`widget@1.2.0: violation SOURCE_REPO_CHANGED (SLSA Build L2), allowed once by PROVENANCE_ALLOW_CHANGE`);
     expect(scratch.read(PINS)).toBe(pinned);
 
     const next = await scratch.yarn(`install`);

@@ -21,7 +21,8 @@ export function formatVerdict(verdict: Verdict): Array<string> {
   const name = `${verdict.package.name}@${verdict.package.version}${aliases}`;
   const evidence = verdict.provenance;
   const level = evidence ? ` (SLSA Build L${evidence.slsaLevel})` : ``;
-  const outcome = verdict.allowed ? (verdict.code ? `allowed by ${verdict.mode} mode` : `allowed`) : `blocked`;
+  const overridden = verdict.continuity?.overridden === true;
+  const outcome = !verdict.allowed ? `blocked` : overridden ? `allowed once by PROVENANCE_ALLOW_CHANGE` : verdict.code ? `allowed by ${verdict.mode} mode` : `allowed`;
   const lines = [`${MARK[verdict.status]} ${name}: ${verdict.status}${verdict.code ? ` ${verdict.code}` : ``}${level}, ${outcome}`];
 
   if (verdict.message)
