@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 
@@ -38,7 +38,11 @@ function shell(command: string): Promise<{code: number, output: string}> {
   const env = {...process.env, NO_COLOR: `1`, HOME: home, XDG_CACHE_HOME: join(home, `.cache`), NPM_CONFIG_USERCONFIG: join(home, `.npmrc`)};
   return new Promise(done => {
     execFile(`/bin/sh`, [`-c`, command], {cwd: dir, env}, (error, stdout, stderr) => {
-      done({code: error ? Number((error as {code?: unknown}).code) : 0, output: `${stdout}${stderr}`});
+      const code = error ? Number((error as {code?: unknown}).code) : 0;
+      // PROVENANCE_E2E_LOG=<file>: the command and its output, for a look by hand (as ScratchProject logs Yarn runs).
+      if (process.env.PROVENANCE_E2E_LOG)
+        appendFileSync(process.env.PROVENANCE_E2E_LOG, `\n$ ${command}  (exit ${code})\n${stdout}${stderr}`);
+      done({code, output: `${stdout}${stderr}`});
     });
   });
 }

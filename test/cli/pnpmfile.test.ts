@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 
@@ -39,7 +39,11 @@ function pnpm(...args: Array<string>): Promise<{code: number, output: string}> {
   };
   return new Promise(done => {
     execFile(process.execPath, [PNPM, ...args], {cwd: dir, env}, (error, stdout, stderr) => {
-      done({code: error ? Number((error as {code?: unknown}).code) : 0, output: `${stdout}${stderr}`});
+      const code = error ? Number((error as {code?: unknown}).code) : 0;
+      // PROVENANCE_E2E_LOG=<file>: the command and its output, for a look by hand (as ScratchProject logs Yarn runs).
+      if (process.env.PROVENANCE_E2E_LOG)
+        appendFileSync(process.env.PROVENANCE_E2E_LOG, `\n$ pnpm ${args.join(` `)}  (exit ${code})\n${stdout}${stderr}`);
+      done({code, output: `${stdout}${stderr}`});
     });
   });
 }
