@@ -20,6 +20,7 @@ import {settlePins} from './projectPins';
 import {formatVerdict} from '../core/report/formatVerdict';
 import {isContinuityCode} from '../core/pins/continuity';
 import {describeContinuity} from '../core/pins/describePins';
+import {toVerdictRecord} from '../core/report/verdictRecord';
 import {dailyExpiryWarnings} from '../core/policy/ruleUsage';
 
 
@@ -182,7 +183,10 @@ async function enforce(project: Project, report: Report, check: ProjectCheck, po
     // A blocked `yarn add` leaves no trace in the project: remember what was refused for audit/explain.
     context.store.setBlockedInstall(project.cwd, {
       at: new Date().toISOString(),
-      packages: blocked.map(verdict => ({name: verdict.package.name, version: verdict.package.version, code: verdict.code ?? verdict.status, lines: [...formatVerdict(verdict), ...describeContinuity(verdict)]})),
+      packages: blocked.map(verdict => ({
+        name: verdict.package.name, version: verdict.package.version, code: verdict.code ?? verdict.status,
+        lines: [...formatVerdict(verdict), ...describeContinuity(verdict)], record: toVerdictRecord(verdict),
+      })),
     });
     // Honest about what already ran: Yarn packs git dependencies (prepack) while resolving them.
     const ranCode = packages.filter(pkg => pkg.subject.source.kind === `unattestable` && pkg.subject.source.ranCodeBeforeGate !== undefined);

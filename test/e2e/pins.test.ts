@@ -108,6 +108,14 @@ describe(`provenance pins`, () => {
     expectNoCrash(refused);
     expect(refused.stdout).toMatch(/source +github\.com\/acme\/widget +≠ github\.com\/other\/widget/);
     expect(refused.stdout).toContain(`yarn provenance approve widget@1.2.0 --reason`);
+    // The same triage as data: the record the gate judged, the pin beside the identity it found.
+    const asJson = await scratch.yarn(`provenance`, `explain`, `widget@1.2.0`, `--json`);
+    expect(asJson.code, asJson.output).toBe(1);
+    const [record] = asJson.stdout.trim().split(`\n`).map(line => JSON.parse(line));
+    expect(record).toMatchObject({
+      type: `package`, name: `widget`, version: `1.2.0`, code: `SOURCE_REPO_CHANGED`, blocks: true, logIndex: expect.stringMatching(/^\d+$/),
+      continuity: {pin: `widget@1`, sameLine: true, code: `SOURCE_REPO_CHANGED`, overridden: false, pinned: {source: `github.com/acme/widget`, since: `1.0.0`}, seen: {source: `github.com/other/widget`}},
+    });
     depend(scratch, {widget: `1.2.0`, gadget: `1.0.0`});
   });
 

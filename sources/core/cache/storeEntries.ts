@@ -143,7 +143,11 @@ export function validPassedInstall(value: unknown): PassedInstall | undefined {
 /** The packages an install blocked, kept so that `audit` and `explain` can show them afterwards. */
 export const isBlockedInstall = t.isObject({
   at: t.isString(),
-  packages: t.isArray(t.isObject({name: t.isString(), version: t.isString(), code: t.isString(), lines: isStrings})),
+  packages: t.isArray(t.isObject({
+    name: t.isString(), version: t.isString(), code: t.isString(), lines: isStrings,
+    // The package's JSON record as the gate judged it, for `explain --json`: shown, never decided on.
+    record: t.isOptional(t.isObject({type: t.isLiteral(`package`)}, {extra: t.isUnknown()})),
+  })),
 });
 
 export type BlockedInstall = t.InferType<typeof isBlockedInstall>;

@@ -1,4 +1,5 @@
-import type {Verdict} from '../provenance.types';
+import type {Pin, PinIdentity} from '../pins/pins.types';
+import type {RegistryEvidence, Verdict} from '../provenance.types';
 
 /** Where a package's finding is in the project: a file relative to the project root and a 1-based line. */
 export type RecordLocation = {file: string, line: number};
@@ -36,6 +37,12 @@ export type VerdictRecord = {
   installedAs: Array<string>;
   /** Where a non-registry package comes from (`git https://…`, `patch of …`); null for npm packages. */
   origin: string | null;
+  /** The Rekor log index of the provenance signature (https://search.sigstore.dev/?logIndex=<it>). */
+  logIndex: string | null;
+  /** The registry's signature and publisher signals; null where the registry's version document was not read. */
+  registry: {signature: RegistryEvidence[`signature`], keyId: string | null, trustedPublisher: boolean, staged: boolean} | null;
+  /** The pin this version was compared with (`.provenance.lock`); null when its package has none. */
+  continuity: {pin: string, pinned: Pin, sameLine: boolean, seen: PinIdentity | null, code: string | null, overridden: boolean} | null;
   /** The lockfile entry the verdict is about, where the command knows it. */
   location?: RecordLocation;
 };
@@ -69,6 +76,15 @@ export function toVerdictRecord(verdict: Verdict, location?: RecordLocation): Ve
     notes: verdict.notes,
     installedAs: verdict.installedAs ?? [],
     origin: verdict.origin ?? null,
+    logIndex: evidence?.provenance?.logIndex ?? null,
+    registry: evidence?.registry === undefined ? null : {
+      signature: evidence.registry.signature, keyId: evidence.registry.keyId ?? null,
+      trustedPublisher: evidence.registry.trustedPublisher, staged: evidence.registry.staged,
+    },
+    continuity: verdict.continuity === undefined ? null : {
+      pin: verdict.continuity.key, pinned: verdict.continuity.pin, sameLine: verdict.continuity.sameLine,
+      seen: verdict.continuity.seen ?? null, code: verdict.continuity.code ?? null, overridden: verdict.continuity.overridden === true,
+    },
   };
   return location === undefined ? record : {...record, location};
 }

@@ -101,9 +101,13 @@ export class ExplainCommand extends BaseCommand {
       // A package a blocked `yarn add`/`yarn up` refused is not in the project: show what the gate printed.
       const refused = result.lastBlocked?.packages.filter(pkg => pkg.name === name && (version === undefined || pkg.version === version)) ?? [];
       if (result.verdicts.length === 0 && refused.length > 0 && this.json) {
-        // Not in the project, so no verdict to print: what the gate refused, as the error it was.
-        for (const pkg of refused)
-          print(errorRecord(pkg.code, `${pkg.name}@${pkg.version} was refused by the install blocked at ${result.lastBlocked!.at}: ${pkg.lines.map(line => line.trim()).join(` `)}`));
+        // Not in the project: the record the gate wrote when it refused it (an error record from an older plugin).
+        for (const pkg of refused) {
+          if (pkg.record !== undefined)
+            this.context.stdout.write(`${JSON.stringify(pkg.record)}\n`);
+          else
+            print(errorRecord(pkg.code, `${pkg.name}@${pkg.version} was refused by the install blocked at ${result.lastBlocked!.at}: ${pkg.lines.map(line => line.trim()).join(` `)}`));
+        }
         print(summaryRecord([], EXIT.FAILED));
         exitCode = EXIT.FAILED;
         return;
