@@ -56,7 +56,7 @@ export async function loadProjectContext(project: Project, {forGate}: {forGate: 
   const {store, folder, warning} = await openMachineStore(project);
   const policy = forGate && !settings.enabled ? null : await loadProjectPolicy(settings, store);
   // Without a policy the gate is off, and nothing reads the pins: a broken file does not stop it.
-  const pins = policy === null && forGate ? {pins: NO_PINS, path: pinsPathOf(settings), text: null} : await loadProjectPins(settings);
+  const pins = policy === null && forGate ? {pins: NO_PINS, path: pinsPathOf(settings), text: null} : await loadProjectPins(settings, store);
   return {settings, store, policy, machineFolder: folder, storeWarning: warning, pins};
 }
 

@@ -57,14 +57,22 @@ function invalid(origin: string, problems: Array<string>): ProvenanceError {
   });
 }
 
-/** Parses a pins file; throws PINS_INVALID listing every problem. */
-export function parsePins(text: string, origin: string): Pins {
-  let data: unknown;
+/** A pins file's YAML as data (undefined for an empty file); throws PINS_INVALID when it is not YAML. */
+export function readPinsYaml(text: string, origin: string): unknown {
   try {
-    data = parse(text, {uniqueKeys: true});
+    return parse(text, {uniqueKeys: true}) ?? undefined;
   } catch (error) {
     throw invalid(origin, [`not valid YAML: ${(error as Error).message.split(`\n`)[0]}`]);
   }
+}
+
+/** Parses a pins file; throws PINS_INVALID listing every problem. */
+export function parsePins(text: string, origin: string): Pins {
+  return pinsFromData(readPinsYaml(text, origin), origin);
+}
+
+/** The pins from a pins file's data, every check applied (the data may come from a cache: it is checked the same). */
+export function pinsFromData(data: unknown, origin: string): Pins {
   // An empty file is a file with no pins yet.
   if (data === null || data === undefined)
     return makePins(new Map(), origin);

@@ -8,8 +8,9 @@ import {LocalStore} from '../../../sources/core/cache/localStore';
 import type {EvidenceKey} from '../../../sources/core/cache/localStore';
 import {DEFAULT_POLICY} from '../../../sources/core/policy/defaultPolicy';
 import {parsePolicy} from '../../../sources/core/policy/parsePolicy';
+import {pinsFromData} from '../../../sources/core/pins/pinsFile';
 import {loadFixture} from '../../helpers/fixtures';
-import {verifyJson} from '../../helpers/verifier';
+import {rejectionCode, verifyJson} from '../../helpers/verifier';
 
 const folders: Array<string> = [];
 afterAll(() => {
@@ -110,6 +111,22 @@ describe(`the local store`, () => {
     const data = JSON.parse(readFileSync(file, `utf8`));
     writeFileSync(file, JSON.stringify({...data, expiryNotices: {'/p': `tomorrow`}}));
     expect((await reopen(dir)).getExpiryNotice(`/p`)).toBeUndefined();
+  });
+
+  it(`remembers a pins file's data, which is checked again when used: a tampered entry is refused, never trusted`, async () => {
+    const dir = folder();
+    const store = await LocalStore.open(dir);
+    const data = {version: 1, pins: {'widget@1': {source: `github.com/acme/widget`, builder: `github-actions`, runner: `hosted`, publishAttestation: true, trustedPublisher: false, staged: false, since: `1.0.0`}}};
+    store.setPinsData(`k`, data);
+    await store.save();
+    const again = await reopen(dir);
+    expect(pinsFromData(again.getPinsData(`k`), `x`).entries.get(`widget@1`)).toMatchObject({source: `github.com/acme/widget`});
+
+    const file = join(dir, `recent-v4.json`);
+    const stored = JSON.parse(readFileSync(file, `utf8`));
+    stored.pins.k.pins[`widget@1`].mode = `off`;
+    writeFileSync(file, JSON.stringify(stored));
+    expect(await rejectionCode(async () => pinsFromData((await reopen(dir)).getPinsData(`k`), `x`))).toBe(`PINS_INVALID`);
   });
 
   it(`reads and writes nothing without a folder`, async () => {
