@@ -88,7 +88,8 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
     for (const note of check.trustNotes)
       opts.report.reportWarning(MessageName.UNNAMED, note);
     const now = new Date();
-    const inputs = installInputsDigest(packages, policy, context.pins.pins.digest, check.checker.trustDigest, now);
+    const immutable = opts.immutable === true || project.configuration.get(`enableImmutableInstalls`) === true;
+    const inputs = installInputsDigest(packages, policy, context.pins.pins.digest, check.checker.trustDigest, now, immutable);
     const preKey = passedInstallPreKey(project, packages, inputs);
     // An install like one that passed (same packages, policy, trust, day) is likely unchanged: do
     // not start verifying while Yarn downloads; the zips decide below.
@@ -113,21 +114,25 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
     context.store.setBlockedInstall(project.cwd, null);
 
     // Passed: record the pins (trust on first use), unless the install is immutable (CI, `--immutable`).
-    const immutable = opts.immutable === true || project.configuration.get(`enableImmutableInstalls`) === true;
     // `yarn dlx` judges by the pins of the project it was run from, but its packages are not that project's.
     const dlx = await policyRootOf(project) !== project.cwd;
     const settled = dlx ? {lines: [], pins: context.pins.pins} : await settlePins(context.pins, verdicts, {immutable});
     for (const line of settled.lines)
       opts.report.reportInfo(MessageName.UNNAMED, line);
-    // An override is for this one run: its outcome is never replayed. Nor is an immutable install that
-    // left packages unpinned: the next ordinary install must see them to record them.
-    if (outcome === null || verdicts.some(verdict => verdict.continuity?.overridden) || (immutable && settled.lines.length > 0))
+    // An override is for this one run: its outcome is never replayed. An immutable install's is, under a
+    // key of its own (the inputs say immutable), with its line about unpinned packages.
+    if (outcome === null || verdicts.some(verdict => verdict.continuity?.overridden))
       return;
-    // Remembered under the pins as they now are: what was just recorded is what these verdicts saw.
-    const settledInputs = installInputsDigest(packages, policy, settled.pins.digest, check.checker.trustDigest, now);
-    const settledKey = settledInputs === inputs ? key : await passedInstallKey(settledInputs, packages, check.binding);
-    const settledPreKey = settledInputs === inputs ? preKey : passedInstallPreKey(project, packages, settledInputs);
-    context.store.setPassedInstall(settledKey, {...outcome, at: now.toISOString(), preKey: settledPreKey});
+    const remembered = immutable ? {...outcome, warnings: [...outcome.warnings, ...settled.lines]} : outcome;
+    // Remembered under the pins as they now are: what was just recorded is what these verdicts saw. An
+    // ordinary install left nothing unpinned, so an immutable one with the same pins would conclude the
+    // same: it is remembered for both.
+    for (const asImmutable of immutable ? [true] : [false, true]) {
+      const settledInputs = installInputsDigest(packages, policy, settled.pins.digest, check.checker.trustDigest, now, asImmutable);
+      const settledKey = settledInputs === inputs ? key : await passedInstallKey(settledInputs, packages, check.binding);
+      const settledPreKey = settledInputs === inputs ? preKey : passedInstallPreKey(project, packages, settledInputs);
+      context.store.setPassedInstall(settledKey, {...remembered, at: now.toISOString(), preKey: settledPreKey});
+    }
   } catch (error) {
     throw asReportError(error);
   } finally {

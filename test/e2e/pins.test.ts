@@ -163,6 +163,12 @@ describe(`provenance pins`, () => {
     expect(immutable.code, immutable.output).toBe(0);
     expect(immutable.output).toContain(`Provenance pins: 2 packages have no pin yet (immutable install): the next ordinary install records them`);
     expect(clone.exists(PINS)).toBe(false);
+    // A warm immutable install (CI with a cache) reuses that outcome, and still says what is unpinned.
+    const warm = await clone.yarn(`install`, `--immutable`);
+    expect(warm.code, warm.output).toBe(0);
+    expect(warm.output).toContain(`nothing to re-check`);
+    expect(warm.output).toContain(`Provenance pins: 2 packages have no pin yet (immutable install)`);
+    expect(clone.exists(PINS)).toBe(false);
 
     const audit = await clone.yarn(`provenance`, `audit`);
     expect(audit.output).toContain(`2 packages have no pin yet`);
