@@ -4,7 +4,7 @@ import {basename, dirname, join, resolve} from 'node:path';
 import {LocalStore} from '../core/cache/localStore';
 import {defaultStoreFolder, isInsideFolder} from '../core/cache/storeFolder';
 import {isProvenanceError, kindOf, ProvenanceError} from '../core/errors';
-import {EXIT, exitCodeFor} from '../core/exitCodes';
+import {exitCodeFor} from '../core/exitCodes';
 import {entryPositions} from '../core/lockfiles/entryPositions';
 import {lockfileEdges} from '../core/lockfiles/lockfileEdges';
 import {findLockfile, readLockfile} from '../core/lockfiles/readLockfile';
@@ -27,7 +27,8 @@ import {writeGitlabCodeQuality} from '../core/report/toGitlabCodeQuality';
 import {toMarkdown} from '../core/report/toMarkdown';
 import {toSarif} from '../core/report/toSarif';
 import {toTable} from '../core/report/toTable';
-import {jsonLines, usageErrorLines} from '../core/report/jsonRecords';
+import {jsonLines} from '../core/report/jsonRecords';
+import {reportUsageProblem} from '../core/run/usageProblem';
 import type {Output, VerifierFactory} from '../core/run/runVerify';
 import {VERSION} from '../core/version';
 import {readNpmConfig} from './npmrc';
@@ -91,13 +92,8 @@ export async function runCheck(args: CheckArgs, out: Output, createVerifier: Ver
     return exitCodeFor(verdicts);
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, an unreadable or invalid lockfile, policy or trust).
-    if (isProvenanceError(error) && kindOf(error.code) === `usage`) {
-      if (args.format === `json`)
-        usageErrorLines(error.code, error.message).forEach(out.stdout);
-      else
-        out.stderr(`${error.code}: ${error.message}`);
-      return EXIT.USAGE;
-    }
+    if (isProvenanceError(error) && kindOf(error.code) === `usage`)
+      return reportUsageProblem(out, args.format === `json`, error.code, error.message);
     throw error;
   }
 }

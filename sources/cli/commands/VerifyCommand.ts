@@ -1,7 +1,6 @@
 import {Command, Option} from 'clipanion';
 
-import {EXIT} from '../../core/exitCodes';
-import {usageErrorLines} from '../../core/report/jsonRecords';
+import {linesTo, reportUsageProblem} from '../../core/run/usageProblem';
 import {packageArgument} from '../../core/run/packageArgument';
 import {runVerify} from '../../core/run/runVerify';
 import {verifyInThisThread} from '../verifyInThisThread';
@@ -44,21 +43,11 @@ export class VerifyCommand extends Command {
   json = Option.Boolean(`--json`, false, {description: `Print one JSON object instead of the report`});
 
   async execute(): Promise<number> {
-    const out = {
-      stdout: (line: string) => this.context.stdout.write(`${line}\n`),
-      stderr: (line: string) => this.context.stderr.write(`${line}\n`),
-    };
+    const out = linesTo(this.context);
     const chosen = packageArgument(this, `yarn-provenance verify`);
     // A caller who asked for JSON gets the mistake as records too (README "JSON records").
-    const usageError = (code: string, message: string) => {
-      if (this.json)
-        usageErrorLines(code, message).forEach(out.stdout);
-      else
-        out.stderr(`${code}: ${message}`);
-      return EXIT.USAGE;
-    };
     if (`problem` in chosen)
-      return usageError(`USAGE_INVALID`, chosen.problem);
+      return reportUsageProblem(out, this.json, `USAGE_INVALID`, chosen.problem);
     try {
       return await runVerify({...this, package: chosen.spec}, out, verifyInThisThread);
     } catch (error) {

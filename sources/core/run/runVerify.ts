@@ -1,4 +1,4 @@
-import {EXIT, exitCodeFor} from '../exitCodes';
+import {exitCodeFor} from '../exitCodes';
 import {isProvenanceError, kindOf} from '../errors';
 import {parsePackageSpec} from '../packageSpec';
 import {PackageChecker} from '../pipeline/packageChecker';
@@ -9,7 +9,9 @@ import {loadPolicyFile} from '../policy/parsePolicy';
 import type {Policy} from '../policy/policy.types';
 import {applyFlagRequirements, flagPolicy} from '../policy/withRequirements';
 import {formatVerdict} from '../report/formatVerdict';
-import {jsonLines, usageErrorLines} from '../report/jsonRecords';
+import {jsonLines} from '../report/jsonRecords';
+import {reportUsageProblem} from './usageProblem';
+import type {Output} from './usageProblem';
 import {createNodeFetcher} from '../registry/nodeFetcher';
 import type {Fetcher} from '../registry/fetcher.types';
 import {fetchVersionDocument} from '../registry/fetchVersionDocument';
@@ -57,10 +59,7 @@ export type VerifierFactory = (files: TrustFiles & {offline: boolean}) => Promis
   close?: () => Promise<void>;
 }>;
 
-export type Output = {
-  stdout: (line: string) => void;
-  stderr: (line: string) => void;
-};
+export type {Output} from './usageProblem';
 
 /**
  * `verify` for one package, shared by the standalone bin and `yarn provenance verify`: the same
@@ -112,13 +111,8 @@ export async function runVerify(args: VerifyArgs, out: Output, createVerifier: V
     return exitCode;
   } catch (error) {
     // Only the caller's own mistakes reach here (usage, unreadable files, invalid policy or trust).
-    if (isProvenanceError(error) && kindOf(error.code) === `usage`) {
-      if (args.json)
-        usageErrorLines(error.code, error.message).forEach(out.stdout);
-      else
-        out.stderr(`${error.code}: ${error.message}`);
-      return EXIT.USAGE;
-    }
+    if (isProvenanceError(error) && kindOf(error.code) === `usage`)
+      return reportUsageProblem(out, args.json === true, error.code, error.message);
     throw error;
   }
 }

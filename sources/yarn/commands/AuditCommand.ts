@@ -108,8 +108,10 @@ export class AuditCommand extends BaseCommand {
       exitCode = exitCodeFor(result.verdicts);
       // Exception hygiene (README, "The policy"): rules no package matches, exceptions about to expire.
       const policyFindings = await ruleFindings(project, result.policy);
+      // Every format places findings at their yarn.lock entries: read it once.
+      const lockfile = await readProjectLockfile(project);
       if (this.gitlabCodeQuality !== undefined) {
-        const {uri, text} = await readProjectLockfile(project);
+        const {uri, text} = lockfile;
         try {
           writeGitlabCodeQuality(resolve(npath.fromPortablePath(this.context.cwd), this.gitlabCodeQuality), result.verdicts, {path: uri, text});
         } catch (error) {
@@ -125,21 +127,20 @@ export class AuditCommand extends BaseCommand {
         }
       }
       if (this.json) {
-        const {uri, text} = await readProjectLockfile(project);
+        const {uri, text} = lockfile;
         const lines = jsonLines(result.verdicts, exitCode, {lockfile: {file: uri, text}, failuresOnly: this.failuresOnly});
         // The summary stays the last record.
         const policyRecords = policyFindings.map(({finding, line}) => JSON.stringify({type: `policy`, kind: finding.kind, rule: finding.rule.index, line: finding.rule.position?.line ?? null, lines: finding.lines ?? null, message: line}));
         for (const line of [...lines.slice(0, -1), ...policyRecords, ...lines.slice(-1)])
           print(line);
       } else if (this.sarif) {
-        const lockfile = await readProjectLockfile(project);
         this.context.stdout.write(`${JSON.stringify(toSarif(result.verdicts, {toolVersion: VERSION, lockfile}), null, 2)}\n`);
       } else if (this.markdown) {
         // A job summary is read on another machine: the policy's path from the project root, not this runner's.
         const origin = isAbsolute(result.policy.origin) ? projectRelative(project, result.policy.origin) : result.policy.origin;
         this.context.stdout.write(toMarkdown(result.verdicts, origin));
       } else {
-        const {text: lockfileText} = await readProjectLockfile(project);
+        const lockfileText = lockfile.text;
         // Before the table: its last line stays the counts.
         if (result.unpinned > 0)
           report.reportInfo(null, `Provenance pins: ${result.unpinned} package${result.unpinned === 1 ? ` has` : `s have`} no pin yet: the next ordinary install records them in .provenance.lock`);

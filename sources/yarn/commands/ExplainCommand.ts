@@ -30,7 +30,8 @@ function triageLines(project: Project, verdict: Verdict): Array<string> {
   return lines;
 }
 import type {ReportRecord} from '../../core/report/jsonRecords';
-import {errorRecord, jsonLines, summaryRecord, usageErrorLines} from '../../core/report/jsonRecords';
+import {errorRecord, jsonLines, summaryRecord} from '../../core/report/jsonRecords';
+import {linesTo, reportUsageProblem} from '../../core/run/usageProblem';
 import {readProjectLockfile} from '../projectLockfile';
 
 export class ExplainCommand extends BaseCommand {
@@ -59,15 +60,7 @@ export class ExplainCommand extends BaseCommand {
 
   async execute(): Promise<number> {
     const print = (record: ReportRecord) => this.context.stdout.write(`${JSON.stringify(record)}\n`);
-    const usageProblem = (code: string, message: string) => {
-      if (this.json) {
-        for (const line of usageErrorLines(code, message))
-          this.context.stdout.write(`${line}\n`);
-      } else {
-        this.context.stderr.write(`${code}: ${message}\n`);
-      }
-      return EXIT.USAGE;
-    };
+    const usageProblem = (code: string, message: string) => reportUsageProblem(linesTo(this.context), this.json, code, message);
     if (this.package === undefined)
       return usageProblem(`USAGE_INVALID`, `Missing the package to explain: yarn provenance explain <name>[@<version>] (for example yarn provenance explain sigstore)`);
     const spec = this.package;

@@ -4,8 +4,7 @@ import {npmConfigUtils} from '@yarnpkg/plugin-npm';
 import {Command, Option} from 'clipanion';
 
 import {isUsageError} from '../../core/errors';
-import {EXIT} from '../../core/exitCodes';
-import {usageErrorLines} from '../../core/report/jsonRecords';
+import {linesTo, reportUsageProblem} from '../../core/run/usageProblem';
 import {packageArgument} from '../../core/run/packageArgument';
 import type {VerifyContext} from '../../core/run/runVerify';
 
@@ -43,21 +42,11 @@ export class VerifyCommand extends BaseCommand {
   json = Option.Boolean(`--json`, false, {description: `Print one JSON object`});
 
   async execute(): Promise<number> {
-    const out = {
-      stdout: (line: string) => this.context.stdout.write(`${line}\n`),
-      stderr: (line: string) => this.context.stderr.write(`${line}\n`),
-    };
+    const out = linesTo(this.context);
     const chosen = packageArgument(this, `yarn provenance verify`);
     // A caller who asked for JSON gets the mistake as records too (README "JSON records").
-    const usageError = (code: string, message: string) => {
-      if (this.json)
-        usageErrorLines(code, message).forEach(out.stdout);
-      else
-        out.stderr(`${code}: ${message}`);
-      return EXIT.USAGE;
-    };
     if (`problem` in chosen)
-      return usageError(`USAGE_INVALID`, chosen.problem);
+      return reportUsageProblem(out, this.json, `USAGE_INVALID`, chosen.problem);
     const configuration = await Configuration.find(this.context.cwd, this.context.plugins);
     const [{runVerify}, {yarnFetcher}, {verifyOnWorker}, {loadProjectContext}] = await Promise.all([
       import('../../core/run/runVerify'), import('../yarnNetwork'), import('../workerVerifier'), import('../projectCheck'),
@@ -78,7 +67,7 @@ export class VerifyCommand extends BaseCommand {
       } catch (error) {
         if (!isUsageError(error))
           throw error;
-        return usageError(error.code, error.message);
+        return reportUsageProblem(out, this.json, error.code, error.message);
       }
     }
     return runVerify({...this, package: chosen.spec}, out, verifyOnWorker, context);
