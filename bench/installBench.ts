@@ -16,7 +16,7 @@ import type {GeneratedProject} from '../test/generator/generatePackages';
 import {publishGenerated} from '../test/generator/publishGenerated';
 import {startRegistry} from '../test/registry/server.mjs';
 import {machineFolder, runYarn} from './measure';
-import type {Measurement} from './measure';
+import type {Measurement, ThreadSplit} from './measure';
 import {benchNpmPnpm, npmCliPath, npmPnpmLines} from './npmPnpmBench';
 import type {ToolResult} from './npmPnpmBench';
 import {policyChecksCost} from './policyChecksCost';
@@ -65,6 +65,12 @@ type SizeResult = {
 /** Runs are noisy on a shared 2-core machine: this many of each, interleaved, and the median is kept. */
 const WARM_REPEATS = 5;
 const COLD_REPEATS = Number(process.env.BENCH_COLD_REPEATS ?? 3);
+/**
+ * One cold install of this many packages, plain and with the plugin, under Node's default heap (nothing
+ * sets --max-old-space-size): peak RSS and the main thread's V8 heap. BENCH_MEMORY_SIZE=0 skips it.
+ */
+const MEMORY_SIZE = Number(process.env.BENCH_MEMORY_SIZE ?? 5000);
+type MemoryResult = {packages: number, plain: Measurement, plugin: Measurement};
 /** BENCH_ONLY=cold: the cold installs alone (for profiling the cold path); warm and audit figures are then absent. */
 const ONLY_COLD = process.env.BENCH_ONLY === `cold`;
 
@@ -76,6 +82,7 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
   const registry = await startRegistry({fixturesDir: join(work, `no-fixtures`), signingKey: authority.registrySigner});
   const trust = authority.writeTrustFiles(work);
   const results: Array<SizeResult> = [];
+  let memory: MemoryResult | undefined;
 
   try {
     for (const size of sizes) {
@@ -103,7 +110,7 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       }
       const plainCold = report1(median(cold.map(([plainRun]) => plainRun)), `plain Yarn, cold (median of ${COLD_REPEATS})`, size);
       const pluginCold = report1(median(cold.map(([, pluginRun]) => pluginRun)), `with the plugin, cold (median of ${COLD_REPEATS})`, size);
-      log(`${String(size).padStart(5)}  added CPU per package, cold: ${addedCpuMsPerPackage(cold, size).toFixed(2)} ms`);
+      log(`${String(size).padStart(5)}  added CPU per package, cold: ${addedCpuMsPerPackage(cold, size).toFixed(2)} ms${describeByThread(addedCpuByThread(cold, size))}`);
       if (ONLY_COLD) {
         results.push({packages: size, plainCold, pluginCold, coldPairs: cold});
         continue;
@@ -142,6 +149,18 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
 
       results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, init, checks, coldPairs: cold});
     }
+
+    if (MEMORY_SIZE > 0) {
+      const project = generateProject({count: MEMORY_SIZE, seed: MEMORY_SIZE, org: `bench-org`});
+      await publishGenerated(project, registry, authority);
+      const lockfile = await makeLockfile(paths, registry.url, project, join(work, `lock-${MEMORY_SIZE}`));
+      const plainRun = await runYarn(paths.yarn, scratch(paths, registry.url, project, lockfile, join(work, `plain-${MEMORY_SIZE}`), null), [`install`, `--immutable`]);
+      const pluginRun = await runYarn(paths.yarn, scratch(paths, registry.url, project, lockfile, join(work, `plugin-${MEMORY_SIZE}`), trust), [`install`, `--immutable`]);
+      report1(plainRun, `plain Yarn, cold (memory)`, MEMORY_SIZE);
+      report1(pluginRun, `with the plugin, cold (memory)`, MEMORY_SIZE);
+      memory = {packages: MEMORY_SIZE, plain: plainRun, plugin: pluginRun};
+      log(`${String(MEMORY_SIZE).padStart(5)}  memory: peak RSS ${pluginRun.peakRssMiB.toFixed(0)} MiB with the plugin (plain ${plainRun.peakRssMiB.toFixed(0)} MiB); main thread's V8 heap peak ${pluginRun.threads?.heapPeakMiB ?? `-`} MiB of the default limit ${pluginRun.threads?.heapLimitMiB ?? `-`} MiB (plain ${plainRun.threads?.heapPeakMiB ?? `-`} MiB); exit ${pluginRun.code}`);
+    }
   } finally {
     await registry.close();
     // Each size leaves caches of thousands of packages behind; BENCH_KEEP=1 keeps them for a look.
@@ -149,7 +168,7 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       rmSync(work, {recursive: true, force: true});
   }
 
-  report(paths, results);
+  report(paths, results, memory);
 }
 
 function log(line: string): void {
@@ -219,7 +238,7 @@ function scratch(paths: Paths, registryUrl: string, project: GeneratedProject, l
   return dir;
 }
 
-function report(paths: Paths, results: Array<SizeResult>): void {
+function report(paths: Paths, results: Array<SizeResult>, memory: MemoryResult | undefined): void {
   const date = new Date().toISOString();
   const resultsDir = join(paths.root, `bench/results`);
   mkdirSync(resultsDir, {recursive: true});
@@ -230,6 +249,7 @@ function report(paths: Paths, results: Array<SizeResult>): void {
     coldRatio: result.pluginCold.seconds / result.plainCold.seconds,
     warmRatio: ratio(result.pluginWarm, result.plainWarm),
     cpuMsPerPackage: round(addedCpuMsPerPackage(result.coldPairs, result.packages)),
+    cpuMsPerPackageByThread: addedCpuByThread(result.coldPairs, result.packages),
     plainCold: figures(result.plainCold),
     plainWarm: figures(result.plainWarm),
     pluginCold: figures(result.pluginCold),
@@ -241,7 +261,12 @@ function report(paths: Paths, results: Array<SizeResult>): void {
     init: figures(result.init),
     checks: result.checks,
   }));
-  writeFileSync(join(resultsDir, `${date.replace(/[:.]/g, `-`)}.json`), `${JSON.stringify({date, node: process.version, results: summary}, null, 2)}\n`);
+  const memoryFigures = memory === undefined ? null : {
+    packages: memory.packages,
+    plain: {...figures(memory.plain), heapPeakMiB: memory.plain.threads?.heapPeakMiB},
+    plugin: {...figures(memory.plugin), heapPeakMiB: memory.plugin.threads?.heapPeakMiB, heapLimitMiB: memory.plugin.threads?.heapLimitMiB},
+  };
+  writeFileSync(join(resultsDir, `${date.replace(/[:.]/g, `-`)}.json`), `${JSON.stringify({date, node: process.version, results: summary, memory: memoryFigures}, null, 2)}\n`);
 
   const fixed = (value: number | null | undefined) => value === null || value === undefined ? `-` : value.toFixed(2);
   log(``);
@@ -250,6 +275,8 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   for (const row of summary)
     for (const line of npmPnpmLines(row.packages, row.npmPnpm ?? []))
       log(line);
+  if (memory !== undefined)
+    log(`${memory.packages} packages, memory: peak RSS ${memory.plugin.peakRssMiB.toFixed(0)} MiB with the plugin, ${memory.plain.peakRssMiB.toFixed(0)} MiB plain; V8 heap peak ${memory.plugin.threads?.heapPeakMiB ?? `-`} MiB of ${memory.plugin.threads?.heapLimitMiB ?? `-`} MiB (Node's default limit); ${memory.plugin.code === 0 ? `installed` : `FAILED, exit ${memory.plugin.code}`}`);
   const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
   log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)}`);
 }
@@ -261,6 +288,25 @@ function report(paths: Paths, results: Array<SizeResult>): void {
 function addedCpuMsPerPackage(pairs: Array<[Measurement, Measurement]>, packages: number): number {
   const added = pairs.map(([plainRun, pluginRun]) => (pluginRun.cpuSeconds - plainRun.cpuSeconds) * 1000 / packages).sort((a, b) => a - b);
   return added[Math.floor(added.length / 2)]!;
+}
+
+/** (plugin − plain) CPU per package for each kind of thread, in ms: the median over the cold pairs. */
+function addedCpuByThread(pairs: Array<[Measurement, Measurement]>, packages: number): Omit<ThreadSplit, `heapPeakMiB` | `heapLimitMiB`> | null {
+  if (pairs.some(([plainRun, pluginRun]) => plainRun.threads === undefined || pluginRun.threads === undefined))
+    return null;
+  const kinds = [`main`, `verifier`, `yarnWorkers`, `helpers`] as const;
+  const medianOf = (kind: typeof kinds[number]) => {
+    const added = pairs.map(([plainRun, pluginRun]) => (pluginRun.threads![kind] - plainRun.threads![kind]) / packages).sort((a, b) => a - b);
+    return round(added[Math.floor(added.length / 2)]!);
+  };
+  return {main: medianOf(`main`), verifier: medianOf(`verifier`), yarnWorkers: medianOf(`yarnWorkers`), helpers: medianOf(`helpers`)};
+}
+
+function describeByThread(split: ReturnType<typeof addedCpuByThread>): string {
+  if (split === null)
+    return ``;
+  const signed = (value: number) => `${value >= 0 ? `+` : ``}${value.toFixed(2)}`;
+  return ` (by thread: Yarn's main ${signed(split.main)}, verification worker ${signed(split.verifier)}, Yarn's workers ${signed(split.yarnWorkers)}, V8 and libuv threads ${signed(split.helpers)})`;
 }
 
 function round(value: number): number {
