@@ -10,7 +10,7 @@ import {installInputsDigest, passedInstallKey, passedInstallPreKey} from './pass
 import type {ProjectContext} from './projectCheck';
 import {loadProjectContext, ProjectCheck} from './projectCheck';
 import type {ProjectPackage} from './projectPackages';
-import {listProjectPackages} from './projectPackages';
+import {addLockfileProblems, listProjectPackages, lockfileResolutionsDigest} from './projectPackages';
 import {fetchOptionsFor} from './tarballBinding';
 import {gateWarnings, policyRootOf} from './projectPolicy';
 import {SUPPORTED_YARN} from './hostYarn';
@@ -76,7 +76,15 @@ export async function armInstallGate(project: Project, report: ValidationReport)
 
 async function gatedFetch(project: Project, context: ProjectContext, policy: Policy, original: FetchEverything, opts: FetchStepOptions): Promise<void> {
   // Resolution is done: the set of packages is fixed; only their bytes are yet to be established.
-  const packages = listProjectPackages(project);
+  // Their lockfile problems are found only when something will be judged (below).
+  const packages = listProjectPackages(project, {lockfileProblems: false});
+  const resolutions = lockfileResolutionsDigest(project);
+  let problemsFound = false;
+  const findProblems = () => {
+    if (!problemsFound)
+      addLockfileProblems(project, packages);
+    problemsFound = true;
+  };
   let check: ProjectCheck;
   try {
     check = await ProjectCheck.start(project, context, policy, packages, {skipOff: true, remember: true});
@@ -89,11 +97,13 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
       opts.report.reportWarning(MessageName.UNNAMED, note);
     const now = new Date();
     const immutable = opts.immutable === true || project.configuration.get(`enableImmutableInstalls`) === true;
-    const inputs = installInputsDigest(packages, policy, context.pins.pins.digest, check.checker.trustDigest, now, immutable);
+    const inputs = installInputsDigest(packages, resolutions, policy, context.pins.pins.digest, check.checker.trustDigest, now, immutable);
     const preKey = passedInstallPreKey(project, packages, inputs);
     // An install like one that passed (same packages, policy, trust, day) is likely unchanged: do
     // not start verifying while Yarn downloads; the zips decide below.
     const eager = !context.store.hasPassedPreKey(preKey);
+    if (eager)
+      findProblems();
     const inner = opts.fetcher ?? project.configuration.makeFetcher();
     const fetcher = check.binding.tap(inner, locator => {
       const pkg = check.packageOf(locator);
@@ -110,6 +120,7 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
       replay(opts.report, passed);
       return;
     }
+    findProblems();
     const {outcome, verdicts} = await enforce(project, opts.report, check, policy, packages, context);
     context.store.setBlockedInstall(project.cwd, null);
 
@@ -128,7 +139,7 @@ async function gatedFetch(project: Project, context: ProjectContext, policy: Pol
     // ordinary install left nothing unpinned, so an immutable one with the same pins would conclude the
     // same: it is remembered for both.
     for (const asImmutable of immutable ? [true] : [false, true]) {
-      const settledInputs = installInputsDigest(packages, policy, settled.pins.digest, check.checker.trustDigest, now, asImmutable);
+      const settledInputs = installInputsDigest(packages, resolutions, policy, settled.pins.digest, check.checker.trustDigest, now, asImmutable);
       const settledKey = settledInputs === inputs ? key : await passedInstallKey(settledInputs, packages, check.binding);
       const settledPreKey = settledInputs === inputs ? preKey : passedInstallPreKey(project, packages, settledInputs);
       context.store.setPassedInstall(settledKey, {...remembered, at: now.toISOString(), preKey: settledPreKey});

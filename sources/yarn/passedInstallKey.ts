@@ -8,16 +8,17 @@ import type {ProjectPackage} from './projectPackages';
 import type {TarballBinding} from './tarballBinding';
 
 /**
- * What an install's outcome depends on besides the bytes: every package's identity, source, names
- * and lockfile problems, the policy, the pins (an edit to them re-judges), the trust material, the
- * plugin version and the day (exceptions expire by the day).
+ * What an install's outcome depends on besides the bytes: every package's identity, source and names,
+ * every lockfile entry and its resolution (the lockfile problems follow from them and the plugin
+ * version: `lockfileResolutionsDigest`), the policy, the pins (an edit to them re-judges), the trust
+ * material, the plugin version and the day (exceptions expire by the day).
  */
-export function installInputsDigest(packages: ReadonlyArray<ProjectPackage>, policy: Policy, pinsDigest: string, trustDigest: string, now: Date, immutable: boolean): string {
+export function installInputsDigest(packages: ReadonlyArray<ProjectPackage>, resolutionsDigest: string, policy: Policy, pinsDigest: string, trustDigest: string, now: Date, immutable: boolean): string {
   // Immutable installs (CI) never record pins: their outcome is remembered apart, so that an ordinary
   // install of the same project still judges every package and records what is unpinned.
-  const hash = createHash(`sha256`).update(JSON.stringify([VERSION, policy.digest, pinsDigest, trustDigest, now.toISOString().slice(0, 10), immutable]));
+  const hash = createHash(`sha256`).update(JSON.stringify([VERSION, resolutionsDigest, policy.digest, pinsDigest, trustDigest, now.toISOString().slice(0, 10), immutable]));
   for (const {subject} of packages)
-    hash.update(`${JSON.stringify([subject.id, subject.source, subject.installedAs, subject.problems.map(problem => problem.code)])}\n`);
+    hash.update(`${JSON.stringify([subject.id, subject.source, subject.installedAs])}\n`);
   return hash.digest(`hex`);
 }
 

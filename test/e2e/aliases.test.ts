@@ -77,4 +77,24 @@ describe(`aliases`, () => {
     const immutable = await fresh.yarn(`install`, `--immutable`);
     expectBlocked(immutable, fresh, freshBefore, {codes: [`LOCKFILE_RESOLUTION_MISMATCH`], unlinked: [`sigstore`, `shapes-evil`]});
   });
+
+  it(`re-judge an install that passed before once a yarn.lock entry is edited to a range its resolution does not satisfy`, async () => {
+    // Same packages, names, sources, policy and zips: only the entry's range differs, which a warm
+    // install's remembered outcome must not hide (the gate finds lockfile problems only when judging).
+    const scratch = await scratches.project({policy: `version: 1\ndefault:\n  require: none\n`, manifest: {dependencies: {"shapes-other": `1.0.0`}}});
+    expectPassed(await scratch.yarn(`install`), scratch);
+    expect((await scratch.yarn(`install`, `--immutable`)).output).toContain(`nothing to re-check`);
+    rmSync(join(scratch.dir, `node_modules`), {recursive: true});
+    const lockfile = scratch.read(`yarn.lock`)
+      .replace(`"shapes-other@npm:1.0.0":`, `"shapes-other@npm:^2.0.0":`)
+      .replace(`shapes-other: "npm:1.0.0"`, `shapes-other: "npm:^2.0.0"`);
+    expect(lockfile).toContain(`resolution: "shapes-other@npm:1.0.0"`);
+    writeFile(scratch, `yarn.lock`, lockfile);
+    writeManifest(scratch, {dependencies: {"shapes-other": `^2.0.0`}});
+
+    const before = snapshot(scratch);
+    const result = await scratch.yarn(`install`, `--immutable`);
+    expect(result.output).not.toContain(`nothing to re-check`);
+    expectBlocked(result, scratch, before, {codes: [`LOCKFILE_RESOLUTION_MISMATCH`], unlinked: [`shapes-other`]});
+  });
 });
