@@ -17,6 +17,8 @@ import {publishGenerated} from '../test/generator/publishGenerated';
 import {startRegistry} from '../test/registry/server.mjs';
 import {machineFolder, runYarn} from './measure';
 import type {Measurement} from './measure';
+import {NETWORK_ENABLED, NETWORK_PROFILE, networkProfileCold} from './networkProfile';
+import type {NetworkResult} from './networkProfile';
 import {benchNpmPnpm, npmCliPath, npmPnpmLines} from './npmPnpmBench';
 import type {ToolResult} from './npmPnpmBench';
 import {policyChecksCost} from './policyChecksCost';
@@ -47,6 +49,8 @@ type SizeResult = {
   pluginCold: Measurement;
   /** Each cold repeat as a (plain, plugin) pair, run back to back. */
   coldPairs: Array<[Measurement, Measurement]>;
+  /** The same cold installs against the registry throttled like a CI runner's network (absent with BENCH_NETWORK=0). */
+  network?: NetworkResult;
   // Absent with BENCH_ONLY=cold.
   plainWarm?: Measurement;
   pluginWarm?: Measurement;
@@ -104,8 +108,13 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       const plainCold = report1(median(cold.map(([plainRun]) => plainRun)), `plain Yarn, cold (median of ${COLD_REPEATS})`, size);
       const pluginCold = report1(median(cold.map(([, pluginRun]) => pluginRun)), `with the plugin, cold (median of ${COLD_REPEATS})`, size);
       log(`${String(size).padStart(5)}  added CPU per package, cold: ${addedCpuMsPerPackage(cold, size).toFixed(2)} ms`);
+      const network = !NETWORK_ENABLED ? undefined : await networkProfileCold({
+        registry, repeats: COLD_REPEATS, print: (measurement, label) => report1(measurement, label, size),
+        plain: () => wire(runYarn(paths.yarn, plain(`net-plain`), [`install`, `--immutable`])),
+        plugin: () => wire(runYarn(paths.yarn, enforced(`net-plugin`), [`install`, `--immutable`])),
+      });
       if (ONLY_COLD) {
-        results.push({packages: size, plainCold, pluginCold, coldPairs: cold});
+        results.push({packages: size, plainCold, pluginCold, coldPairs: cold, network});
         continue;
       }
 
@@ -140,7 +149,7 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       const checks = policyChecksCost(size);
       log(`${String(size).padStart(5)}  continuity check ${checks.continuityMicros.toFixed(1)} µs CPU per package, registry signature check ${checks.signatureMicros.toFixed(1)} µs CPU per package (plus one version-document request per package on a cold install)`);
 
-      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, init, checks, coldPairs: cold});
+      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, init, checks, coldPairs: cold, network});
     }
   } finally {
     await registry.close();
@@ -230,6 +239,7 @@ function report(paths: Paths, results: Array<SizeResult>): void {
     coldRatio: result.pluginCold.seconds / result.plainCold.seconds,
     warmRatio: ratio(result.pluginWarm, result.plainWarm),
     cpuMsPerPackage: round(addedCpuMsPerPackage(result.coldPairs, result.packages)),
+    netRatio: result.network?.ratio ?? null,
     plainCold: figures(result.plainCold),
     plainWarm: figures(result.plainWarm),
     pluginCold: figures(result.pluginCold),
@@ -240,6 +250,7 @@ function report(paths: Paths, results: Array<SizeResult>): void {
     npmPnpm: result.npmPnpm,
     init: figures(result.init),
     checks: result.checks,
+    network: result.network === undefined ? null : {latencyMs: result.network.latencyMs, bytesPerSecond: result.network.bytesPerSecond, plainCold: figures(result.network.plainCold), pluginCold: figures(result.network.pluginCold)},
   }));
   writeFileSync(join(resultsDir, `${date.replace(/[:.]/g, `-`)}.json`), `${JSON.stringify({date, node: process.version, results: summary}, null, 2)}\n`);
 
@@ -248,10 +259,13 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   for (const row of summary)
     log(`${row.packages} packages: cold ${fixed(row.coldRatio)}x plain Yarn (target 1.15), warm ${fixed(row.warmRatio)}x (target 1.03), added CPU ${fixed(row.cpuMsPerPackage)} ms per package (target 2.0), audit ${row.auditWarm?.seconds ?? `-`} s warm (target 0.3; Yarn's own start-up here ${row.yarnStartup?.seconds ?? `-`} s) / ${row.auditFreshMachine?.seconds ?? `-`} s on a fresh machine (target 3)`);
   for (const row of summary)
+    if (row.netRatio !== null)
+      log(`${row.packages} packages, CI network (${NETWORK_PROFILE}): cold ${fixed(row.netRatio)}x plain Yarn (target 1.05)`);
+  for (const row of summary)
     for (const line of npmPnpmLines(row.packages, row.npmPnpm ?? []))
       log(line);
   const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
-  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)}`);
+  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)} net_ratio=${fixed(main.netRatio)}`);
 }
 
 /**
