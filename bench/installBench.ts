@@ -1,8 +1,9 @@
 /**
  * `yarn bench`: installs one generated project with plain Yarn and with the plugin enforcing a
  * policy, at several sizes, cold (empty caches) and warm (`--immutable`, everything cached and
- * verified before), and times `yarn provenance audit`. Prints figures; the last line is
- * `cold_ratio=<x> warm_ratio=<y> audit_s=<z>` for 1,000 packages. Targets live in README.md.
+ * verified before), the cold ones again on a CI-like network (bench/networkProfile.ts), and times `yarn provenance
+ * audit`. Prints figures; the last line is `cold_ratio=<x> warm_ratio=<y> audit_s=<z> cpu_ms_per_pkg=<a>
+ * net_ratio=<b>` for 1,000 packages. Targets live in README.md.
  */
 import {subscribe} from 'node:diagnostics_channel';
 import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
