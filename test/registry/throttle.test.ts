@@ -1,8 +1,9 @@
+import {spawn} from 'node:child_process';
 import {subscribe, unsubscribe} from 'node:diagnostics_channel';
 import {request} from 'node:http';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
@@ -33,6 +34,24 @@ function get(url: string): Promise<{status: number, body: Buffer, pieces: number
     });
     req.on(`error`, reject);
     req.end();
+  });
+}
+
+const YARN = resolve(__dirname, `../../.yarn/releases/yarn-4.18.1.cjs`);
+
+/** Runs Yarn asynchronously (the registry lives in this process), without an outer `yarn run`'s settings. */
+function runYarn(cwd: string, args: Array<string>): Promise<{code: number | null, output: string}> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (!/^(npm_|berry_|yarn_|project_cwd$|init_cwd$)/i.test(key)) env[key] = value;
+  env.YARN_ENABLE_IMMUTABLE_INSTALLS = `0`;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [YARN, ...args], {cwd, env, stdio: [`ignore`, `pipe`, `pipe`]});
+    let output = ``;
+    child.stdout.on(`data`, chunk => output += chunk);
+    child.stderr.on(`data`, chunk => output += chunk);
+    child.on(`error`, reject);
+    child.on(`close`, code => resolvePromise({code, output}));
   });
 }
 
@@ -105,6 +124,38 @@ describe(`network profile`, () => {
       expect(paced.pieces).toBeGreaterThan(plain.pieces);
     } finally {
       await own.close();
+    }
+  });
+
+  // An earlier throttle broke Yarn beyond 100 packages ("The server aborted pending request"): many paced responses
+  // on kept-alive connections, Yarn's 32 fetches at a time.
+  it(`a real yarn install of 150 packages completes through the profile, every tarball downloaded once`, async () => {
+    const own = await startRegistry({fixturesDir: empty, network: {latencyMs: 2, bytesPerSecond: 1_000_000}});
+    const dir = mkdtempSync(join(tmpdir(), `throttle-yarn-`));
+    try {
+      const dependencies: Record<string, string> = {};
+      for (let i = 0; i < 150; i++) {
+        own.add({name: `paced-${i}`, version: `1.0.0`, files: {'index.js': randomText(2_000 + i * 100)}});
+        dependencies[`paced-${i}`] = `1.0.0`;
+      }
+      writeFileSync(join(dir, `package.json`), JSON.stringify({name: `scratch`, private: true, dependencies}));
+      writeFileSync(join(dir, `yarn.lock`), ``);
+      writeFileSync(join(dir, `.yarnrc.yml`), [
+        `npmRegistryServer: "${own.url}"`,
+        `unsafeHttpWhitelist: ["127.0.0.1"]`,
+        `enableGlobalCache: false`,
+        `enableTelemetry: false`,
+        `yarnPath: ${JSON.stringify(YARN)}`,
+        `globalFolder: ${JSON.stringify(join(dir, `.yarn-global`))}`,
+      ].join(`\n`) + `\n`);
+      const {code, output} = await runYarn(dir, [`install`]);
+      expect(code, output).toBe(0);
+      const tarballs = own.requests.filter(({url}) => url.endsWith(`.tgz`)).map(({url}) => url);
+      expect(new Set(tarballs).size).toBe(150);
+      expect(tarballs).toHaveLength(150);
+    } finally {
+      await own.close();
+      rmSync(dir, {recursive: true, force: true});
     }
   });
 
