@@ -1,8 +1,9 @@
 /**
  * `yarn bench`: installs one generated project with plain Yarn and with the plugin enforcing a
  * policy, at several sizes, cold (empty caches) and warm (`--immutable`, everything cached and
- * verified before), and times `yarn provenance audit`. Prints figures; the last line is
- * `cold_ratio=<x> warm_ratio=<y> audit_s=<z>` for 1,000 packages. Targets live in README.md.
+ * verified before), the cold ones again on a CI-like network (bench/networkProfile.ts), and times `yarn provenance
+ * audit`. Prints figures; the last line is `cold_ratio=<x> warm_ratio=<y> audit_s=<z> cpu_ms_per_pkg=<a>
+ * net_ratio=<b>` for 1,000 packages. Targets live in README.md.
  */
 import {subscribe} from 'node:diagnostics_channel';
 import {copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -17,6 +18,8 @@ import {publishGenerated} from '../test/generator/publishGenerated';
 import {startRegistry} from '../test/registry/server.mjs';
 import {machineFolder, runYarn} from './measure';
 import type {Measurement, ThreadSplit} from './measure';
+import {NETWORK_ENABLED, NETWORK_PROFILE, networkProfileCold} from './networkProfile';
+import type {NetworkResult} from './networkProfile';
 import {benchNpmPnpm, npmCliPath, npmPnpmLines} from './npmPnpmBench';
 import type {ToolResult} from './npmPnpmBench';
 import {policyChecksCost} from './policyChecksCost';
@@ -47,6 +50,8 @@ type SizeResult = {
   pluginCold: Measurement;
   /** Each cold repeat as a (plain, plugin) pair, run back to back. */
   coldPairs: Array<[Measurement, Measurement]>;
+  /** The same cold installs against the registry throttled like a CI runner's network (absent with BENCH_NETWORK=0). */
+  network?: NetworkResult;
   // Absent with BENCH_ONLY=cold.
   plainWarm?: Measurement;
   pluginWarm?: Measurement;
@@ -111,8 +116,14 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       const plainCold = report1(median(cold.map(([plainRun]) => plainRun)), `plain Yarn, cold (median of ${COLD_REPEATS})`, size);
       const pluginCold = report1(median(cold.map(([, pluginRun]) => pluginRun)), `with the plugin, cold (median of ${COLD_REPEATS})`, size);
       log(`${String(size).padStart(5)}  added CPU per package, cold: ${addedCpuMsPerPackage(cold, size).toFixed(2)} ms${describeByThread(addedCpuByThread(cold, size))}`);
+      // The network profile at the first size only (1,000 by default, the size of the last line): it doubles the cold installs.
+      const network = !NETWORK_ENABLED || size !== sizes[0] ? undefined : await networkProfileCold({
+        registry, repeats: COLD_REPEATS, print: (measurement, label) => report1(measurement, label, size),
+        plain: () => wire(runYarn(paths.yarn, plain(`net-plain`), [`install`, `--immutable`])),
+        plugin: () => wire(runYarn(paths.yarn, enforced(`net-plugin`), [`install`, `--immutable`])),
+      });
       if (ONLY_COLD) {
-        results.push({packages: size, plainCold, pluginCold, coldPairs: cold});
+        results.push({packages: size, plainCold, pluginCold, coldPairs: cold, network});
         continue;
       }
 
@@ -147,7 +158,7 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       const checks = policyChecksCost(size);
       log(`${String(size).padStart(5)}  continuity check ${checks.continuityMicros.toFixed(1)} µs CPU per package, registry signature check ${checks.signatureMicros.toFixed(1)} µs CPU per package (plus one version-document request per package on a cold install)`);
 
-      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, init, checks, coldPairs: cold});
+      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, init, checks, coldPairs: cold, network});
     }
 
     if (MEMORY_SIZE > 0) {
@@ -250,6 +261,7 @@ function report(paths: Paths, results: Array<SizeResult>, memory: MemoryResult |
     warmRatio: ratio(result.pluginWarm, result.plainWarm),
     cpuMsPerPackage: round(addedCpuMsPerPackage(result.coldPairs, result.packages)),
     cpuMsPerPackageByThread: addedCpuByThread(result.coldPairs, result.packages),
+    netRatio: result.network?.ratio ?? null,
     plainCold: figures(result.plainCold),
     plainWarm: figures(result.plainWarm),
     pluginCold: figures(result.pluginCold),
@@ -260,6 +272,7 @@ function report(paths: Paths, results: Array<SizeResult>, memory: MemoryResult |
     npmPnpm: result.npmPnpm,
     init: figures(result.init),
     checks: result.checks,
+    network: result.network === undefined ? null : {latencyMs: result.network.latencyMs, bytesPerSecond: result.network.bytesPerSecond, plainCold: figures(result.network.plainCold), pluginCold: figures(result.network.pluginCold)},
   }));
   const memoryFigures = memory === undefined ? null : {
     packages: memory.packages,
@@ -273,12 +286,15 @@ function report(paths: Paths, results: Array<SizeResult>, memory: MemoryResult |
   for (const row of summary)
     log(`${row.packages} packages: cold ${fixed(row.coldRatio)}x plain Yarn (target 1.15), warm ${fixed(row.warmRatio)}x (target 1.03), added CPU ${fixed(row.cpuMsPerPackage)} ms per package (target 2.0), audit ${row.auditWarm?.seconds ?? `-`} s warm (target 0.3; Yarn's own start-up here ${row.yarnStartup?.seconds ?? `-`} s) / ${row.auditFreshMachine?.seconds ?? `-`} s on a fresh machine (target 3)`);
   for (const row of summary)
+    if (row.netRatio !== null)
+      log(`${row.packages} packages, CI network (${NETWORK_PROFILE}): cold ${fixed(row.netRatio)}x plain Yarn (target 1.05)`);
+  for (const row of summary)
     for (const line of npmPnpmLines(row.packages, row.npmPnpm ?? []))
       log(line);
   if (memory !== undefined)
     log(`${memory.packages} packages, memory: peak RSS ${memory.plugin.peakRssMiB.toFixed(0)} MiB with the plugin, ${memory.plain.peakRssMiB.toFixed(0)} MiB plain; V8 heap peak ${memory.plugin.threads?.heapPeakMiB ?? `-`} MiB of ${memory.plugin.threads?.heapLimitMiB ?? `-`} MiB (Node's default limit); ${memory.plugin.code === 0 ? `installed` : `FAILED, exit ${memory.plugin.code}`}`);
   const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
-  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)}`);
+  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)} net_ratio=${fixed(main.netRatio)}`);
 }
 
 /**

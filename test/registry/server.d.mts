@@ -92,6 +92,15 @@ export type SyntheticPackage = ManifestFields & {
 /** A plain tarball for a dependency written as a URL: the package's files, or the exact bytes. */
 export type PlainTarball = Omit<SyntheticPackage, 'attestations' | 'tarball'> | Uint8Array;
 
+/**
+ * A network like a CI runner's (test/registry/throttle.mjs): each response starts `latencyMs` after its request
+ * (default 30) and each connection carries at most `bytesPerSecond` (default 5,000,000).
+ */
+export type NetworkProfile = {latencyMs?: number, bytesPerSecond?: number};
+
+/** The defaults of a NetworkProfile. */
+export const CI_RUNNER: Readonly<Required<NetworkProfile>>;
+
 export type TestRegistry = {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   url: string;
@@ -104,6 +113,8 @@ export type TestRegistry = {
    * returns its URL. `fileName` ends in `.tgz`.
    */
   addFile(fileName: string, pkg: PlainTarball): string;
+  /** Sets (or with `null` removes) the network profile for the requests that arrive from now on. */
+  setNetwork(profile: NetworkProfile | null): void;
   /** Every request received, in order (`url` is the raw request target, e.g. `/@scope%2fname`). */
   requests: Array<{method: string, url: string}>;
   /** Stops the server, ending hanging and keep-alive connections at once. Idempotent. */
@@ -114,10 +125,11 @@ export type TestRegistry = {
 export function packPackage(pkg: Omit<SyntheticPackage, 'attestations' | 'tarball'>): Buffer;
 
 /**
+ * `network`: latency and a bandwidth cap per connection (off by default; see NetworkProfile).
  * `signingKey`: the registry signs every version (`dist.signatures` over `<name>@<version>:<integrity>` of the
  * published bytes) and serves `/-/npm/v1/keys`; without it no version carries a signature.
  */
-export function startRegistry(options?: {fixturesDir?: string, port?: number, signingKey?: {keyId: string, privateKey: KeyObject}}): Promise<TestRegistry>;
+export function startRegistry(options?: {fixturesDir?: string, port?: number, signingKey?: {keyId: string, privateKey: KeyObject}, network?: NetworkProfile}): Promise<TestRegistry>;
 
 /**
  * `$PROVENANCE_FIXTURES/npm-attestations` when set; else `<repo>/fixtures-cache/npm-attestations`

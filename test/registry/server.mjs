@@ -20,6 +20,9 @@ import {createPublicKey} from 'node:crypto';
 import {checkFault, servedAttestations, servedFields, servedSignatureFault, servedTarball} from './faults.mjs';
 import {basename, latestVersion, loadFixtures, packageFiles, packument, parseSpec, syntheticEntry, versionManifest} from './packuments.mjs';
 import {packTarball} from './tarballs.mjs';
+import {checkNetwork, throttled} from './throttle.mjs';
+
+export {CI_RUNNER} from './throttle.mjs';
 
 const HOST = `127.0.0.1`;
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), `../..`);
@@ -134,13 +137,15 @@ export async function startRegistry(options = {}) {
     return sendJson(req, res, answer.status, {error: `Injected fault`});
   };
 
-  const server = createServer((req, res) => {
+  // Latency and a bandwidth cap per connection (throttle.mjs) when a network profile is set; none by default.
+  let network = options.network === undefined || options.network === null ? null : checkNetwork(options.network);
+  const server = createServer(throttled(() => network, (req, res) => {
     try {
       handle(req, res);
     } catch (error) {
       sendJson(req, res, 500, {error: String(error)});
     }
-  });
+  }));
   // Yarn keeps connections alive; without this, close() would wait for its idle sockets.
   server.keepAliveTimeout = 1000;
 
@@ -169,6 +174,9 @@ export async function startRegistry(options = {}) {
         checkFault(fault, fixtures);
         faults.set(key, {fault, requests: 0});
       }
+    },
+    setNetwork(profile) {
+      network = profile === null ? null : checkNetwork(profile);
     },
     add(pkg) {
       put(syntheticEntry(pkg));
