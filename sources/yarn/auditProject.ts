@@ -24,6 +24,18 @@ export type AuditResult = {
   lastBlocked?: BlockedInstall;
 };
 
+export type AuditOptions = {
+  only?: (pkg: ProjectPackage) => boolean;
+  /** False: nothing is remembered (explain). */
+  remember?: boolean;
+  /**
+   * `yarn provenance audit`: a cached zip this machine never bound is judged against the registry's signed integrity
+   * (verdict `bound: registry`) instead of downloading its tarball, and verification takes every core. Commands that
+   * write what they saw (init, approve) and explain keep binding local bytes.
+   */
+  registryBound?: boolean;
+};
+
 /** Yarn's fetch steps run 32 at once; an audit has no reason to be greedier. */
 const FETCH_CONCURRENCY = 16;
 
@@ -36,7 +48,7 @@ const FETCH_CONCURRENCY = 16;
  * about the bytes an install would link. Throws a ProvenanceError of kind `usage` for the caller's own
  * mistakes (settings, policy, trust files).
  */
-export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only, remember = true}: {only?: (pkg: ProjectPackage) => boolean, remember?: boolean} = {}): Promise<AuditResult> {
+export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only, remember = true, registryBound = false}: AuditOptions = {}): Promise<AuditResult> {
   const context = await loadProjectContext(project, {forGate: false});
   const policy: Policy = context.policy ?? DEFAULT_POLICY;
   const cache = await Cache.find(project.configuration);
@@ -44,7 +56,7 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
 
   const reachable = reachableLocators(project, workspaces);
   const packages = listProjectPackages(project).filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));
-  const check = await ProjectCheck.start(project, context, policy, packages, {skipOff: false, remember});
+  const check = await ProjectCheck.start(project, context, policy, packages, {skipOff: false, remember, forAudit: registryBound});
   const verdicts: Array<Verdict> = [];
   for (const note of check.trustNotes)
     report.reportWarning(MessageName.UNNAMED, note);
@@ -55,13 +67,14 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
     const progress = ReportClass.progressViaCounter(packages.length);
     const reporting = report.reportProgress(progress);
     try {
-      await Promise.all(packages.map(pkg => limit(async () => {
+      await Promise.all(packages.map(async pkg => {
         // Only registry packages are fetched: fetching a git dependency would run its prepack script.
         if (pkg.subject.source.kind === `registry`)
-          (await fetcher.fetch(pkg.locator, fetchOptions)).releaseFs?.();
+          await limit(async () => (await fetcher.fetch(pkg.locator, fetchOptions)).releaseFs?.());
+        // Outside the fetch slot: the checker has its own limit on requests, and verification its workers.
         verdicts.push(await check.check(pkg)!);
         progress.tick();
-      })));
+      }));
     } finally {
       reporting.stop();
     }

@@ -85,7 +85,7 @@ export class AuditCommand extends BaseCommand {
     const reportStream = quiet ? this.context.stderr : this.context.stdout;
     await StreamReport.start({configuration, stdout: reportStream, includeFooter: false, forceSectionAlignment: false}, async report => {
       const {auditProject} = await import('../auditProject');
-      const result = await auditProject(project, workspaces, quiet ? silent(report) : report).catch(error => {
+      const result = await auditProject(project, workspaces, quiet ? silent(report) : report, {registryBound: true}).catch(error => {
         // The user's own settings, policy or trust files: one coded line, no partial report.
         if (!isUsageError(error))
           throw error;
