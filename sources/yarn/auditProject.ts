@@ -20,6 +20,8 @@ export type AuditResult = {
   pins: ProjectPins;
   /** Packages with provenance whose release line has no pin yet: the next ordinary install records them. */
   unpinned: number;
+  /** Every package of the project (all workspaces), as listed once for this run: what the policy's rules are matched against. */
+  projectPackages: ReadonlyArray<ProjectPackage>;
   /** The packages the project's last install refused, when it was blocked. */
   lastBlocked?: BlockedInstall;
 };
@@ -55,7 +57,8 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
   await resolveProject(project, report, cache);
 
   const reachable = reachableLocators(project, workspaces);
-  const packages = listProjectPackages(project).filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));
+  const projectPackages = listProjectPackages(project);
+  const packages = projectPackages.filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));
   const check = await ProjectCheck.start(project, context, policy, packages, {skipOff: false, remember, forAudit: registryBound});
   const verdicts: Array<Verdict> = [];
   for (const note of check.trustNotes)
@@ -84,7 +87,7 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
 
   verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
   const lastBlocked = context.store.getBlockedInstall(project.cwd);
-  const judged = {policy, verdicts, pins: context.pins, unpinned: unpinnedCount(context.pins.pins, verdicts)};
+  const judged = {policy, verdicts, pins: context.pins, unpinned: unpinnedCount(context.pins.pins, verdicts), projectPackages};
   return lastBlocked === undefined ? judged : {...judged, lastBlocked};
 }
 
