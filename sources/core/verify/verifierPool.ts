@@ -38,11 +38,7 @@ export class VerifierPool {
       if (slot.pending.size === 0)
         slot.worker.ref();
       slot.pending.set(id, {resolve, reject});
-      // A Buffer from the HTTP stack can be a view into a much larger ArrayBuffer, and postMessage copies the whole of
-      // it (measured: 1.5 ms per message for a 13 KB view of 1 MB, 0.03 ms for the 13 KB alone). Copy out the bytes and
-      // hand the copy over.
-      const copy = spansItsBuffer(input.attestations) ? null : new Uint8Array(input.attestations);
-      slot.worker.postMessage({id, ...input, attestations: copy ?? input.attestations} satisfies WorkerRequest, copy === null ? [] : [copy.buffer]);
+      slot.worker.postMessage({id, ...input} satisfies WorkerRequest);
     });
   }
 
@@ -97,10 +93,6 @@ export class VerifierPool {
       waiter.reject(new ProvenanceError({code: `VERIFIER_FAILED`, message: `The verification worker ${reason}; nothing was concluded`, cause}));
     slot.pending.clear();
   }
-}
-
-function spansItsBuffer(bytes: Uint8Array): boolean {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
 }
 
 /**
