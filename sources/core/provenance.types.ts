@@ -114,6 +114,15 @@ export type RegistryEvidence = {
  */
 export type Status = `verified` | `violation` | `invalid` | `missing` | `unverifiable` | `unattestable` | `patched` | `project`;
 
+/**
+ * Which bytes a registry package's verdict is about. `local`: the sha512 the attestations were checked against is of
+ * bytes this run tied to what is installed (a download hashed, a cached zip re-derived or bound before on this
+ * machine, a tarball file). `registry`: only the registry's signed `dist.integrity` for the version (`audit` on a
+ * machine that never bound the cached zip): the attested tarball is the one the registry serves, but nothing here
+ * says the zip Yarn would link was made from it.
+ */
+export type Binding = `local` | `registry`;
+
 /** What the policy concluded for one package. */
 export type Verdict = {
   package: PackageRef;
@@ -136,6 +145,8 @@ export type Verdict = {
   origin?: string;
   /** The pin this version was compared with (`.provenance.lock`), when its package has one. */
   continuity?: VerdictContinuity;
+  /** Which bytes the evidence is about; absent where no tarball sha512 was established (see Binding). */
+  bound?: Binding;
 };
 
 /** Continuity as a verdict carries it: the pin beside the version's own identity, and what differed. */

@@ -20,8 +20,22 @@ export type AuditResult = {
   pins: ProjectPins;
   /** Packages with provenance whose release line has no pin yet: the next ordinary install records them. */
   unpinned: number;
+  /** Every package of the project (all workspaces), as listed once for this run: what the policy's rules are matched against. */
+  projectPackages: ReadonlyArray<ProjectPackage>;
   /** The packages the project's last install refused, when it was blocked. */
   lastBlocked?: BlockedInstall;
+};
+
+export type AuditOptions = {
+  only?: (pkg: ProjectPackage) => boolean;
+  /** False: nothing is remembered (explain). */
+  remember?: boolean;
+  /**
+   * `yarn provenance audit`: a cached zip this machine never bound is judged against the registry's signed integrity
+   * (verdict `bound: registry`) instead of downloading its tarball, and verification takes every core. Commands that
+   * write what they saw (init, approve) and explain keep binding local bytes.
+   */
+  registryBound?: boolean;
 };
 
 /** Yarn's fetch steps run 32 at once; an audit has no reason to be greedier. */
@@ -36,15 +50,16 @@ const FETCH_CONCURRENCY = 16;
  * about the bytes an install would link. Throws a ProvenanceError of kind `usage` for the caller's own
  * mistakes (settings, policy, trust files).
  */
-export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only, remember = true}: {only?: (pkg: ProjectPackage) => boolean, remember?: boolean} = {}): Promise<AuditResult> {
+export async function auditProject(project: Project, workspaces: ReadonlyArray<Workspace>, report: Report, {only, remember = true, registryBound = false}: AuditOptions = {}): Promise<AuditResult> {
   const context = await loadProjectContext(project, {forGate: false});
   const policy: Policy = context.policy ?? DEFAULT_POLICY;
   const cache = await Cache.find(project.configuration);
   await resolveProject(project, report, cache);
 
   const reachable = reachableLocators(project, workspaces);
-  const packages = listProjectPackages(project).filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));
-  const check = await ProjectCheck.start(project, context, policy, packages, {skipOff: false, remember});
+  const projectPackages = listProjectPackages(project);
+  const packages = projectPackages.filter(pkg => reachable.has(pkg.locator.locatorHash) && (only?.(pkg) ?? true));
+  const check = await ProjectCheck.start(project, context, policy, packages, {skipOff: false, remember, forAudit: registryBound});
   const verdicts: Array<Verdict> = [];
   for (const note of check.trustNotes)
     report.reportWarning(MessageName.UNNAMED, note);
@@ -55,13 +70,14 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
     const progress = ReportClass.progressViaCounter(packages.length);
     const reporting = report.reportProgress(progress);
     try {
-      await Promise.all(packages.map(pkg => limit(async () => {
+      await Promise.all(packages.map(async pkg => {
         // Only registry packages are fetched: fetching a git dependency would run its prepack script.
         if (pkg.subject.source.kind === `registry`)
-          (await fetcher.fetch(pkg.locator, fetchOptions)).releaseFs?.();
+          await limit(async () => (await fetcher.fetch(pkg.locator, fetchOptions)).releaseFs?.());
+        // Outside the fetch slot: the checker has its own limit on requests, and verification its workers.
         verdicts.push(await check.check(pkg)!);
         progress.tick();
-      })));
+      }));
     } finally {
       reporting.stop();
     }
@@ -71,7 +87,7 @@ export async function auditProject(project: Project, workspaces: ReadonlyArray<W
 
   verdicts.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version));
   const lastBlocked = context.store.getBlockedInstall(project.cwd);
-  const judged = {policy, verdicts, pins: context.pins, unpinned: unpinnedCount(context.pins.pins, verdicts)};
+  const judged = {policy, verdicts, pins: context.pins, unpinned: unpinnedCount(context.pins.pins, verdicts), projectPackages};
   return lastBlocked === undefined ? judged : {...judged, lastBlocked};
 }
 

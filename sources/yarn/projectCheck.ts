@@ -76,7 +76,11 @@ export class ProjectCheck {
     private readonly packages: ReadonlyMap<string, ProjectPackage>,
   ) {}
 
-  static async start(project: Project, context: ProjectContext, policy: Policy, packages: ReadonlyArray<ProjectPackage>, {skipOff, remember}: {skipOff: boolean, remember: boolean}): Promise<ProjectCheck> {
+  /**
+   * `forAudit`: nothing else competes for the cores (verification gets every worker it can use), and bytes this machine
+   * never bound are judged against the registry's signed integrity rather than downloaded (verdicts say `bound`).
+   */
+  static async start(project: Project, context: ProjectContext, policy: Policy, packages: ReadonlyArray<ProjectPackage>, {skipOff, remember, forAudit = false}: {skipOff: boolean, remember: boolean, forAudit?: boolean}): Promise<ProjectCheck> {
     const {configuration} = project;
     const {settings, store} = context;
     // The public-good trust, kept current through Yarn's network (the user's own files as they are).
@@ -91,7 +95,7 @@ export class ProjectCheck {
       const key = JSON.stringify(files);
       let pool = pools.get(key);
       if (pool === undefined)
-        pools.set(key, pool = createWorkerPool(files));
+        pools.set(key, pool = createWorkerPool(files, {alone: forAudit}));
       return pool;
     };
     // A signature failure that a key or log rotation would explain refreshes the trust once and retries.
@@ -106,6 +110,7 @@ export class ProjectCheck {
       tarballDigest: subject => binding.tarballDigest(locatorOf(subject.id)),
       fetchAttestations: subject => fetchAttestationsWithYarn(locatorOf(subject.id), subject.ref, configuration),
       registrySignatures: {keys: signatureKeys, fetchVersionMetadata: subject => fetchVersionMetadataWithYarn(locatorOf(subject.id), subject.ref, configuration)},
+      ...(forAudit ? {boundLocally: subject => binding.boundLocally(locatorOf(subject.id))} : {}),
       ...(remember ? {memory: () => store.evidence()} : {}),
     }, policy, {skipOff, concurrency: settings.concurrency, judge: {pins: context.pins.pins, allowChange: allowChangeFromEnvironment()}});
     return new ProjectCheck(binding, checker, trust.choice.notes, pools, store, byId);

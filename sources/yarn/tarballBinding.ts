@@ -126,6 +126,15 @@ export class TarballBinding {
     return proved;
   }
 
+  /**
+   * Whether `tarballDigest` can answer without downloading: the tarball came down in this fetch, or this machine
+   * bound the zip before. `audit` asks, to judge the others against the registry's signed integrity instead.
+   */
+  async boundLocally(locator: Locator): Promise<boolean> {
+    const {zipHash, downloadedTarball} = await this.require(locator);
+    return downloadedTarball !== undefined || (await this.store()).getBinding(zipHash) !== undefined;
+  }
+
   private require(locator: Locator): Promise<FetchedZip> {
     const zip = this.fetched.get(locator.locatorHash);
     if (zip === undefined)

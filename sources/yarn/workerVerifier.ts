@@ -2,7 +2,7 @@ import {toSignatureKeys} from '../core/registry/registrySignature';
 import type {VerifierFactory} from '../core/run/runVerify';
 import {parseSignatureKeys} from '../core/trust/registryKeyList';
 import {readTrustTexts, trustDigest} from '../core/trust/trustTexts';
-import {VerifierPool} from '../core/verify/verifierPool';
+import {defaultPoolSize, VerifierPool} from '../core/verify/verifierPool';
 import {VERIFY_WORKER_SOURCE} from './generated/verifyWorkerSource';
 
 /**
@@ -17,6 +17,7 @@ export const verifyOnWorker: VerifierFactory = async ({offline: _offline, ...fil
   return {verify: pool.verifyBody, trustDigest: trustDigest(texts), signatureKeys, notes: [], close: () => pool.close()};
 };
 
-export function createWorkerPool(files: ConstructorParameters<typeof VerifierPool>[1]): VerifierPool {
-  return new VerifierPool(VERIFY_WORKER_SOURCE, files);
+/** `alone`: the command does nothing but verify (`audit`), so the workers may take every core, Yarn's too. */
+export function createWorkerPool(files: ConstructorParameters<typeof VerifierPool>[1], {alone = false}: {alone?: boolean} = {}): VerifierPool {
+  return new VerifierPool(VERIFY_WORKER_SOURCE, files, defaultPoolSize({alone}));
 }

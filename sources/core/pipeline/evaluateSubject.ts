@@ -47,6 +47,7 @@ export function evaluateSubject(policy: Policy, subject: PackageSubject, evidenc
     notes,
     ...(subject.installedAs.length > 0 ? {installedAs: subject.installedAs} : {}),
     ...(origin !== undefined ? {origin} : {}),
+    ...(evidence?.bound !== undefined ? {bound: evidence.bound} : {}),
   };
   const judged = subject.source.kind === `registry` && subject.problems.length === 0 && evidence?.ok === true;
   return judged ? withContinuity(policy, subject, verdict, evidence.provenance, now, judge) : verdict;

@@ -1,6 +1,6 @@
 import {kindOf} from '../errors';
 import type {ErrorCode, ProvenanceError} from '../errors';
-import type {PackageRef, Verdict, VerifiedProvenance} from '../provenance.types';
+import type {Binding, PackageRef, Verdict, VerifiedProvenance} from '../provenance.types';
 import {builderMismatch} from './builderMatch';
 import {decide} from './findRule';
 import {matchesAnyGlob} from './glob';
@@ -9,8 +9,8 @@ import {repoMatches} from './source';
 
 /** What verification produced for one package: verified evidence, or the reason there is none. */
 export type Evidence =
-  | {ok: true, provenance: VerifiedProvenance}
-  | {ok: false, error: ProvenanceError};
+  | {ok: true, provenance: VerifiedProvenance, bound?: Binding}
+  | {ok: false, error: ProvenanceError, bound?: Binding};
 
 /**
  * Applies the policy to one package's evidence. Verification failures keep their own status

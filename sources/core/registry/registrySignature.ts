@@ -89,6 +89,26 @@ export function checkRegistrySignature({package: pkg, tarballSha512, document, p
   return {signature: `verified`, keyId: signatures[0]!.keyid, ...signals};
 }
 
+/**
+ * The sha512 (hex) of the version's tarball as the registry signed it: `dist.integrity` of its version document, when
+ * every signature served over it verifies with a registry key of the trust material. Null when the registry cannot
+ * vouch for it (no document, no signature, an unknown key, a bad signature, no sha512 integrity): the caller must then
+ * bind local bytes instead. The key's window is judged later, when the publish time is known, by checkRegistrySignature.
+ */
+export function signedIntegrity(pkg: PackageRef, document: unknown, keys: SignatureKeys): string | null {
+  if (!isVersionDocument(document))
+    return null;
+  const match = /^sha512-([A-Za-z0-9+/]{86}==)$/.exec(document.dist?.integrity ?? ``);
+  if (match === null)
+    return null;
+  const tarballSha512 = Buffer.from(match[1]!, `base64`).toString(`hex`);
+  try {
+    return checkRegistrySignature({package: pkg, tarballSha512, document, keys}).signature === `verified` ? tarballSha512 : null;
+  } catch {
+    return null;
+  }
+}
+
 function verifies(message: Buffer, publicKey: KeyObject, sig: string): boolean {
   try {
     // ECDSA P-256 over SHA-256, the signature DER-encoded (Node's default), as npm signs.

@@ -1,7 +1,7 @@
 import {EXIT} from '../exitCodes';
-import type {Status, Verdict} from '../provenance.types';
+import type {Binding, Status, Verdict} from '../provenance.types';
 import {entryOf, lockfileEntries} from './lockfileEntries';
-import {countByStatus} from './statusCounts';
+import {countByBinding, countByStatus} from './statusCounts';
 import type {VerdictRecord} from './verdictRecord';
 import {toVerdictRecord} from './verdictRecord';
 
@@ -14,6 +14,8 @@ export type SummaryRecord = {
   packages: number;
   counts: Record<Status, number>;
   blocking: number;
+  /** How many verdicts are about local bytes, and how many only about the registry's signed integrity (`bound`). */
+  bound: Record<Binding, number>;
   exitCode: number;
 };
 
@@ -48,6 +50,7 @@ export function summaryRecord(verdicts: ReadonlyArray<Verdict>, exitCode: number
     packages: verdicts.length,
     counts: countByStatus(verdicts),
     blocking: verdicts.filter(verdict => !verdict.allowed).length,
+    bound: countByBinding(verdicts),
     exitCode,
   };
 }

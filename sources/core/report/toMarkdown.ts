@@ -1,5 +1,5 @@
 import type {Verdict} from '../provenance.types';
-import {countByStatus, plural, STATUSES} from './statusCounts';
+import {countByBinding, countByStatus, plural, STATUSES} from './statusCounts';
 import {toVerdictRecord} from './verdictRecord';
 
 /** A summary for CI job summaries ($GITHUB_STEP_SUMMARY): counts, then the packages that need a look. */
@@ -15,12 +15,16 @@ export function toMarkdown(verdicts: ReadonlyArray<Verdict>, policyOrigin: strin
     `|${STATUSES.map(() => ` ---: `).join(`|`)}|`,
     `| ${STATUSES.map(status => counts[status]).join(` | `)} |`,
   ];
+  // CI runs on fresh machines: say which verdicts are about the registry's tarball rather than the cached zip.
+  const registryBound = countByBinding(verdicts).registry;
+  if (registryBound > 0)
+    lines.push(``, `${plural(registryBound, `package`)} judged against the registry's signed integrity only: their cached zips were never tied to a tarball on this machine (the next install checks them).`);
 
   const findings = verdicts.filter(verdict => verdict.code !== undefined).map(verdict => toVerdictRecord(verdict));
   if (findings.length > 0) {
     lines.push(``, `| package | status | code | expected | found | blocks |`, `| --- | --- | --- | --- | --- | --- |`);
     for (const record of findings)
-      lines.push(`| \`${record.package}\` | ${record.status} | \`${record.code}\` | ${cell(record.expected)} | ${cell(record.found)} | ${record.allowed ? `no (${record.mode})` : `**yes**`} |`);
+      lines.push(`| \`${record.package}\` | ${record.bound === `registry` ? `${record.status} (registry)` : record.status} | \`${record.code}\` | ${cell(record.expected)} | ${cell(record.found)} | ${record.allowed ? `no (${record.mode})` : `**yes**`} |`);
   }
 
   return `${lines.join(`\n`)}\n`;

@@ -1,6 +1,6 @@
 import type {Verdict} from '../provenance.types';
 import {entryOf, lockfileEntries} from './lockfileEntries';
-import {formatStatusCounts, plural} from './statusCounts';
+import {formatRegistryBound, formatStatusCounts, plural} from './statusCounts';
 import type {VerdictRecord} from './verdictRecord';
 import {toVerdictRecord} from './verdictRecord';
 
@@ -53,7 +53,7 @@ export function toTable(verdicts: ReadonlyArray<Verdict>, {lockfileText = null, 
     })
     .join(` `.repeat(GAP)).trimEnd();
   const blocking = verdicts.filter(verdict => !verdict.allowed).length;
-  const summary = `${plural(verdicts.length, `package`)}: ${formatStatusCounts(verdicts)}; ${blocking === 0 ? `nothing blocks` : `${blocking} blocking`}`;
+  const summary = `${plural(verdicts.length, `package`)}: ${formatStatusCounts(verdicts)}; ${blocking === 0 ? `nothing blocks` : `${blocking} blocking`}${formatRegistryBound(verdicts)}`;
   const table = rows.length === 0 ? [] : [format(HEADER), format(widths.map(w => `-`.repeat(w))), ...rows.map((row, index) => format(row, toneOf(listed[index]!)))];
   return [...table, summary];
 }
@@ -61,7 +61,8 @@ export function toTable(verdicts: ReadonlyArray<Verdict>, {lockfileText = null, 
 function toRow(record: VerdictRecord): Array<string> {
   return [
     record.installedAs.length > 0 ? `${record.package} (as ${record.installedAs.join(`, `)})` : record.package,
-    record.status,
+    // Judged against the registry's integrity only: the status says so on its own row.
+    record.bound === `registry` ? `${record.status} (registry)` : record.status,
     record.code ?? ``,
     blocks(record),
     record.slsaLevel > 0 ? `L${record.slsaLevel}` : `-`,

@@ -1,5 +1,5 @@
 import type {Pin, PinIdentity} from '../pins/pins.types';
-import type {RegistryEvidence, Verdict} from '../provenance.types';
+import type {Binding, RegistryEvidence, Verdict} from '../provenance.types';
 
 /** Where a package's finding is in the project: a file relative to the project root and a 1-based line. */
 export type RecordLocation = {file: string, line: number};
@@ -43,6 +43,11 @@ export type VerdictRecord = {
   registry: {signature: RegistryEvidence[`signature`], keyId: string | null, trustedPublisher: boolean, staged: boolean} | null;
   /** The pin this version was compared with (`.provenance.lock`); null when its package has none. */
   continuity: {pin: string, pinned: Pin, sameLine: boolean, seen: PinIdentity | null, code: string | null, overridden: boolean} | null;
+  /**
+   * Which bytes the evidence is about: `local` (what is installed, or the tarball file checked), `registry` (only the
+   * registry's signed integrity: `audit` on a machine that never tied the cached zip to a tarball); null without evidence.
+   */
+  bound: Binding | null;
   /** The lockfile entry the verdict is about, where the command knows it. */
   location?: RecordLocation;
 };
@@ -85,6 +90,7 @@ export function toVerdictRecord(verdict: Verdict, location?: RecordLocation): Ve
       pin: verdict.continuity.key, pinned: verdict.continuity.pin, sameLine: verdict.continuity.sameLine,
       seen: verdict.continuity.seen ?? null, code: verdict.continuity.code ?? null, overridden: verdict.continuity.overridden === true,
     },
+    bound: verdict.bound ?? null,
   };
   return location === undefined ? record : {...record, location};
 }

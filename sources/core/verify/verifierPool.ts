@@ -27,7 +27,7 @@ export class VerifierPool {
   private next = 0;
   private sequence = 0;
 
-  constructor(private readonly source: string, private readonly trust: TrustFiles, private readonly size = defaultSize()) {}
+  constructor(private readonly source: string, private readonly trust: TrustFiles, private readonly size = defaultPoolSize()) {}
 
   verify(input: PoolInput): Promise<VerifiedProvenance> {
     const index = this.next++ % this.size;
@@ -95,7 +95,10 @@ export class VerifierPool {
   }
 }
 
-// One worker beside Yarn's main thread on small machines; never more than the cores left over.
-function defaultSize(): number {
-  return Math.max(1, Math.min(2, availableParallelism() - 1));
+/**
+ * During an install, one worker beside Yarn's main thread on small machines, never more than the cores left over.
+ * `alone` (a command that only verifies, like `audit`): Yarn's main thread mostly waits, so every core, up to two.
+ */
+export function defaultPoolSize({alone = false}: {alone?: boolean} = {}): number {
+  return Math.max(1, Math.min(2, availableParallelism() - (alone ? 0 : 1)));
 }

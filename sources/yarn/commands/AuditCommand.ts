@@ -22,6 +22,7 @@ import {projectRelative, readProjectLockfile} from '../projectLockfile';
 const TONE_COLOURS: Record<StatusTone, string> = {blocks: `red`, warns: `yellow`, verified: `green`, neutral: `grey`};
 import type {Policy} from '../../core/policy/policy.types';
 import type {RuleFinding} from '../../core/policy/ruleUsage';
+import type {ProjectPackage} from '../projectPackages';
 
 export class AuditCommand extends BaseCommand {
   static override paths = [[`provenance`, `audit`]];
@@ -85,7 +86,7 @@ export class AuditCommand extends BaseCommand {
     const reportStream = quiet ? this.context.stderr : this.context.stdout;
     await StreamReport.start({configuration, stdout: reportStream, includeFooter: false, forceSectionAlignment: false}, async report => {
       const {auditProject} = await import('../auditProject');
-      const result = await auditProject(project, workspaces, quiet ? silent(report) : report).catch(error => {
+      const result = await auditProject(project, workspaces, quiet ? silent(report) : report, {registryBound: true}).catch(error => {
         // The user's own settings, policy or trust files: one coded line, no partial report.
         if (!isUsageError(error))
           throw error;
@@ -107,7 +108,7 @@ export class AuditCommand extends BaseCommand {
 
       exitCode = exitCodeFor(result.verdicts);
       // Exception hygiene (README, "The policy"): rules no package matches, exceptions about to expire.
-      const policyFindings = await ruleFindings(project, result.policy);
+      const policyFindings = await ruleFindings(project, result.policy, result.projectPackages);
       // Every format places findings at their yarn.lock entries: read it once.
       const lockfile = await readProjectLockfile(project);
       if (this.gitlabCodeQuality !== undefined) {
@@ -162,12 +163,12 @@ export class AuditCommand extends BaseCommand {
 }
 
 /** Stale rules and expiring exceptions of the policy, against every package of the project (all workspaces). */
-async function ruleFindings(project: Project, policy: Policy): Promise<Array<{finding: RuleFinding, line: string}>> {
-  const [{ruleUsage, describeRuleFinding}, {ruleLineSpans}, {listProjectPackages}, {namesOf}] = await Promise.all([
-    import('../../core/policy/ruleUsage'), import('../../core/policy/ruleLines'), import('../projectPackages'), import('../../core/pipeline/evaluateSubject'),
+async function ruleFindings(project: Project, policy: Policy, packages: ReadonlyArray<ProjectPackage>): Promise<Array<{finding: RuleFinding, line: string}>> {
+  const [{ruleUsage, describeRuleFinding}, {ruleLineSpans}, {namesOf}] = await Promise.all([
+    import('../../core/policy/ruleUsage'), import('../../core/policy/ruleLines'), import('../../core/pipeline/evaluateSubject'),
   ]);
   const text = await xfs.readFilePromise(npath.toPortablePath(policy.origin), `utf8`).catch(() => null);
-  const refs = listProjectPackages(project).flatMap(pkg => namesOf(pkg.subject));
+  const refs = packages.flatMap(pkg => namesOf(pkg.subject));
   const findings = ruleUsage(policy, refs, new Date(), text === null ? [] : ruleLineSpans(text));
   return findings.map(finding => ({finding, line: describeRuleFinding(finding, projectRelative(project, policy.origin))}));
 }

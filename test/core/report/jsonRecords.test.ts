@@ -24,7 +24,7 @@ describe(`JSON records`, () => {
   it(`a run is its package records, then one summary with the counts and the exit code`, () => {
     const records = jsonLines(VERDICTS, 1, {lockfile: {file: `yarn.lock`, text: LOCKFILE}}).map(line => JSON.parse(line));
     expect(records.map(record => record.type)).toEqual([`package`, `package`, `package`, `summary`]);
-    expect(records[3]).toEqual({type: `summary`, packages: 3, counts: expect.objectContaining({violation: 1, missing: 1, unverifiable: 1, verified: 0}), blocking: 1, exitCode: 1});
+    expect(records[3]).toEqual({type: `summary`, packages: 3, counts: expect.objectContaining({violation: 1, missing: 1, unverifiable: 1, verified: 0}), blocking: 1, bound: {local: 0, registry: 0}, exitCode: 1});
     for (const record of records)
       expect(validate(record)).toBeNull();
     expect(warnings).toEqual([]);
