@@ -19,6 +19,8 @@ import {machineFolder, runYarn} from './measure';
 import type {Measurement} from './measure';
 import {benchNpmPnpm, npmCliPath, npmPnpmLines} from './npmPnpmBench';
 import type {ToolResult} from './npmPnpmBench';
+import {benchPeers, PEER_LABELS, peerTableLines} from './peerBench';
+import type {PeerResult, PeerRow} from './peerBench';
 import {policyChecksCost} from './policyChecksCost';
 
 type Paths = {root: string, yarn: string, plugin: string};
@@ -56,6 +58,8 @@ type SizeResult = {
   yarnStartup?: Measurement;
   /** npm and pnpm on the same project and registry, plain and with `yarn-provenance check` in front. */
   npmPnpm?: Array<ToolResult>;
+  /** The peers' own checks against their plain runs: pnpm's trustPolicy, npm audit signatures (bench/peerBench.ts). */
+  peers?: Array<PeerResult>;
   /** `yarn provenance init --force` on the installed project, on a machine that remembers nothing. */
   init?: Measurement;
   /** CPU per package of the continuity and registry-signature checks (bench/policyChecksCost.ts). */
@@ -129,10 +133,9 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       rmSync(machineFolder(pluginDir), {recursive: true, force: true});
       const auditFreshMachine = await timed(paths, pluginDir, [`provenance`, `audit`, `--json`], `yarn provenance audit, fresh machine`, size);
 
-      const npmPnpm = await benchNpmPnpm({
-        paths: {root: paths.root, cli: join(paths.root, `bundles/yarn-provenance.cjs`), npm: npmCliPath(), pnpm: join(paths.root, `node_modules/pnpm/bin/pnpm.cjs`)},
-        registryUrl: registry.url, project, trust, work, size,
-      });
+      const npmPnpmPaths = {root: paths.root, cli: join(paths.root, `bundles/yarn-provenance.cjs`), npm: npmCliPath(), pnpm: join(paths.root, `node_modules/pnpm/bin/pnpm.cjs`)};
+      const npmPnpm = await benchNpmPnpm({paths: npmPnpmPaths, registryUrl: registry.url, project, trust, work, size});
+      const peers = await benchPeers({paths: npmPnpmPaths, registryUrl: registry.url, project, trustedRootPath: trust.trustedRootPath, work, size});
 
       // `init` on the installed project, every package verified afresh (nothing remembered): the policy it writes replaces the bench's.
       rmSync(machineFolder(pluginDir), {recursive: true, force: true});
@@ -140,7 +143,7 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       const checks = policyChecksCost(size);
       log(`${String(size).padStart(5)}  continuity check ${checks.continuityMicros.toFixed(1)} µs CPU per package, registry signature check ${checks.signatureMicros.toFixed(1)} µs CPU per package (plus one version-document request per package on a cold install)`);
 
-      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, init, checks, coldPairs: cold});
+      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, peers, init, checks, coldPairs: cold});
     }
   } finally {
     await registry.close();
@@ -238,6 +241,8 @@ function report(paths: Paths, results: Array<SizeResult>): void {
     auditFreshMachine: figures(result.auditFreshMachine),
     yarnStartup: figures(result.yarnStartup),
     npmPnpm: result.npmPnpm,
+    peers: result.peers,
+    pnpmTrustRatio: result.peers?.find(peer => peer.peer === `pnpm-trust-policy`)?.coldRatio ?? null,
     init: figures(result.init),
     checks: result.checks,
   }));
@@ -250,8 +255,25 @@ function report(paths: Paths, results: Array<SizeResult>): void {
   for (const row of summary)
     for (const line of npmPnpmLines(row.packages, row.npmPnpm ?? []))
       log(line);
+  for (const row of summary)
+    for (const line of peerTableLines(row.packages, peerRows(row)))
+      log(line);
   const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
-  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)}`);
+  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)} pnpm_trust_ratio=${fixed(main.pnpmTrustRatio)}`);
+}
+
+type Seconds = {seconds: number} | null;
+
+/** Ours and every peer, each with its check against its own plain run, for the peer table. */
+function peerRows(row: {plainCold: Seconds, pluginCold: Seconds, plainWarm: Seconds, pluginWarm: Seconds, npmPnpm?: Array<ToolResult>, peers?: Array<PeerResult>}): Array<PeerRow> {
+  const rows: Array<PeerRow> = [];
+  if (row.plainCold && row.pluginCold && row.plainWarm && row.pluginWarm)
+    rows.push({label: `yarn install --immutable + this plugin`, plainCold: row.plainCold.seconds, checkedCold: row.pluginCold.seconds, plainWarm: row.plainWarm.seconds, checkedWarm: row.pluginWarm.seconds});
+  for (const tool of row.npmPnpm ?? [])
+    rows.push({label: `${tool.tool === `npm` ? `npm ci` : `pnpm install --frozen-lockfile`} + yarn-provenance check`, plainCold: tool.plainCold, checkedCold: tool.checkCold + tool.installAfterCheckCold, plainWarm: tool.plainWarm, checkedWarm: tool.checkWarm + tool.installAfterCheckWarm});
+  for (const peer of row.peers ?? [])
+    rows.push({label: `${PEER_LABELS[peer.peer]}${peer.failedRuns > 0 ? ` (${peer.failedRuns} runs failed)` : ``}`, plainCold: peer.plainCold, checkedCold: peer.policyCold, plainWarm: peer.plainWarm, checkedWarm: peer.policyWarm});
+  return rows;
 }
 
 /**
