@@ -19,8 +19,8 @@ import {machineFolder, runYarn} from './measure';
 import type {Measurement} from './measure';
 import {benchNpmPnpm, npmCliPath, npmPnpmLines} from './npmPnpmBench';
 import type {ToolResult} from './npmPnpmBench';
-import {benchPeers, PEER_LABELS, peerTableLines} from './peerBench';
-import type {PeerResult, PeerRow} from './peerBench';
+import {benchPeers, peerRows, peerTableLines} from './peerBench';
+import type {PeerResult} from './peerBench';
 import {policyChecksCost} from './policyChecksCost';
 
 type Paths = {root: string, yarn: string, plugin: string};
@@ -260,20 +260,6 @@ function report(paths: Paths, results: Array<SizeResult>): void {
       log(line);
   const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
   log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)} pnpm_trust_ratio=${fixed(main.pnpmTrustRatio)}`);
-}
-
-type Seconds = {seconds: number} | null;
-
-/** Ours and every peer, each with its check against its own plain run, for the peer table. */
-function peerRows(row: {plainCold: Seconds, pluginCold: Seconds, plainWarm: Seconds, pluginWarm: Seconds, npmPnpm?: Array<ToolResult>, peers?: Array<PeerResult>}): Array<PeerRow> {
-  const rows: Array<PeerRow> = [];
-  if (row.plainCold && row.pluginCold && row.plainWarm && row.pluginWarm)
-    rows.push({label: `yarn install --immutable + this plugin`, plainCold: row.plainCold.seconds, checkedCold: row.pluginCold.seconds, plainWarm: row.plainWarm.seconds, checkedWarm: row.pluginWarm.seconds});
-  for (const tool of row.npmPnpm ?? [])
-    rows.push({label: `${tool.tool === `npm` ? `npm ci` : `pnpm install --frozen-lockfile`} + yarn-provenance check`, plainCold: tool.plainCold, checkedCold: tool.checkCold + tool.installAfterCheckCold, plainWarm: tool.plainWarm, checkedWarm: tool.checkWarm + tool.installAfterCheckWarm});
-  for (const peer of row.peers ?? [])
-    rows.push({label: `${PEER_LABELS[peer.peer]}${peer.failedRuns > 0 ? ` (${peer.failedRuns} runs failed)` : ``}`, plainCold: peer.plainCold, checkedCold: peer.policyCold, plainWarm: peer.plainWarm, checkedWarm: peer.policyWarm});
-  return rows;
 }
 
 /**

@@ -13,13 +13,14 @@
  *   loopback registry), so npm fetches the keys from the registry's `/-/npm/v1/keys` and verifies every registry
  *   signature and attestation with its own code. npm has no setting that names another trust root.
  */
-import {rmSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 
 import type {GeneratedProject} from '../test/generator/generatePackages';
+import {machineFolder} from './measure';
 import type {Measurement} from './measure';
 import {makeLockfile, median, run, scratch} from './npmPnpmBench';
-import type {NpmPnpmPaths} from './npmPnpmBench';
+import type {NpmPnpmPaths, ToolResult} from './npmPnpmBench';
 
 export type PeerName = `pnpm-trust-policy` | `npm-audit-signatures`;
 
@@ -38,8 +39,8 @@ export type PeerResult = {
 
 /** How each peer is labelled in the peer table. */
 export const PEER_LABELS: Record<PeerName, string> = {
-  'pnpm-trust-policy': `pnpm install (resolving) + trustPolicy`,
-  'npm-audit-signatures': `npm ci + npm audit signatures`,
+  'pnpm-trust-policy': `pnpm install (no lockfile) + trustPolicy no-downgrade`,
+  'npm-audit-signatures': `npm ci + npm audit signatures (TUF stand-in: test root)`,
 };
 
 const WARM_REPEATS = 5;
@@ -67,12 +68,12 @@ export async function benchPeers({paths, registryUrl, project, trustedRootPath, 
   size: number;
 }): Promise<Array<PeerResult>> {
   return [
-    await pnpmTrustPolicy(paths, registryUrl, project, join(work, `peer-pnpm-${size}`)),
+    await pnpmTrustPolicy(paths, registryUrl, project, join(work, `peer-pnpm-${size}`), size),
     await npmAuditSignatures(paths, registryUrl, project, trustedRootPath, work, size),
   ];
 }
 
-async function pnpmTrustPolicy(paths: NpmPnpmPaths, registryUrl: string, project: GeneratedProject, base: string): Promise<PeerResult> {
+async function pnpmTrustPolicy(paths: NpmPnpmPaths, registryUrl: string, project: GeneratedProject, base: string, size: number): Promise<PeerResult> {
   const plainDir = `${base}-plain`;
   const policyDir = `${base}-trust`;
   const fresh = (dir: string, policy: boolean) => {
@@ -88,8 +89,15 @@ async function pnpmTrustPolicy(paths: NpmPnpmPaths, registryUrl: string, project
     return dir;
   };
   const install = (dir: string) => run(paths, `pnpm`, dir, [`install`, `--no-frozen-lockfile`]);
-  return measurePairs(`pnpm-trust-policy`, {
-    cold: async () => [await install(fresh(plainDir, false)), await install(fresh(policyDir, true))],
+  // With the policy on, pnpm keeps full packuments in a cache folder of their own: a sign that it read them.
+  const policyInEffect = (dir: string, measurement: Measurement) => {
+    const cache = join(machineFolder(dir), `pnpm-cache`);
+    if (!existsSync(cache) || !readdirSync(cache).some(folder => folder.startsWith(`metadata-ff`)))
+      process.stdout.write(`(pnpm in ${dir} fetched no full packuments: was trustPolicy in effect?)\n`);
+    return measurement;
+  };
+  return measurePairs(`pnpm-trust-policy`, size, {
+    cold: async () => [await install(fresh(plainDir, false)), policyInEffect(policyDir, await install(fresh(policyDir, true)))],
     warm: async () => [await install(again(plainDir)), await install(again(policyDir))],
   });
 }
@@ -103,14 +111,14 @@ async function npmAuditSignatures(paths: NpmPnpmPaths, registryUrl: string, proj
   const ci = (dir: string) => run(paths, `npm`, dir, [`ci`]);
   const audit = (dir: string) => run(paths, `npm`, dir, [`audit`, `signatures`], {nodeArgs: [`--require`, standIn], env: {BENCH_TUF_TRUSTED_ROOT: trustedRootPath}});
   const ciThenAudit = async (dir: string) => sum(await ci(dir), await audit(dir));
-  return measurePairs(`npm-audit-signatures`, {
+  return measurePairs(`npm-audit-signatures`, size, {
     cold: async () => [await ci(scratch(`npm`, registryUrl, project, lockfile, plainDir)), await ciThenAudit(scratch(`npm`, registryUrl, project, lockfile, policyDir))],
     warm: async () => [await ci(plainDir), await ciThenAudit(policyDir)],
   });
 }
 
 /** Interleaved (plain, policy) pairs, cold then warm; medians and ratios. */
-async function measurePairs(peer: PeerName, runs: {cold: () => Promise<[Measurement, Measurement]>, warm: () => Promise<[Measurement, Measurement]>}): Promise<PeerResult> {
+async function measurePairs(peer: PeerName, size: number, runs: {cold: () => Promise<[Measurement, Measurement]>, warm: () => Promise<[Measurement, Measurement]>}): Promise<PeerResult> {
   const cold: Array<[Measurement, Measurement]> = [];
   for (let i = 0; i < COLD_REPEATS; i++)
     cold.push(await runs.cold());
@@ -119,6 +127,8 @@ async function measurePairs(peer: PeerName, runs: {cold: () => Promise<[Measurem
     warm.push(await runs.warm());
   const [plainCold, policyCold] = [0, 1].map(column => median(cold.map(pair => pair[column]!), `${peer} cold`));
   const [plainWarm, policyWarm] = [0, 1].map(column => median(warm.map(pair => pair[column]!), `${peer} warm`));
+  process.stdout.write(`${String(size).padStart(5)}  ${PEER_LABELS[peer]}: plain cold ${plainCold!.toFixed(2)} s, warm ${plainWarm!.toFixed(2)} s; `
+    + `with its check cold ${policyCold!.toFixed(2)} s, warm ${policyWarm!.toFixed(2)} s\n`);
   return {
     peer, plainCold: plainCold!, policyCold: policyCold!, plainWarm: plainWarm!, policyWarm: policyWarm!,
     coldRatio: policyCold! / plainCold!, warmRatio: policyWarm! / plainWarm!,
@@ -132,15 +142,46 @@ function sum(first: Measurement, second: Measurement): Measurement {
 }
 
 /** A row of the peer table: tool, then plain / with its check / ratio, cold and warm. */
-export type PeerRow = {label: string, plainCold: number, checkedCold: number, plainWarm: number, checkedWarm: number};
+export type PeerRow = {label: string, plainCold: number, checkedCold: number, coldRatio: number, plainWarm: number, checkedWarm: number, warmRatio: number};
 
 export function peerTableLines(size: number, rows: ReadonlyArray<PeerRow>): Array<string> {
   const seconds = (value: number) => value.toFixed(2).padStart(6);
-  const ratio = (a: number, b: number) => (a / b).toFixed(2).padStart(5);
+  const ratio = (value: number) => value.toFixed(2).padStart(5);
+  if (rows.length === 0)
+    return [];
   const width = Math.max(...rows.map(row => row.label.length));
   return [
     `${size} packages, peers (each against its own plain run; seconds)`,
     `  ${`tool`.padEnd(width)}  plain cold  checked cold  ratio  plain warm  checked warm  ratio`,
-    ...rows.map(row => `  ${row.label.padEnd(width)}  ${seconds(row.plainCold)}      ${seconds(row.checkedCold)}        ${ratio(row.checkedCold, row.plainCold)}  ${seconds(row.plainWarm)}      ${seconds(row.checkedWarm)}        ${ratio(row.checkedWarm, row.plainWarm)}`),
+    ...rows.map(row => `  ${row.label.padEnd(width)}  ${seconds(row.plainCold)}      ${seconds(row.checkedCold)}        ${ratio(row.coldRatio)}  ${seconds(row.plainWarm)}      ${seconds(row.checkedWarm)}        ${ratio(row.warmRatio)}`),
   ];
+}
+
+type Seconds = {seconds: number} | null;
+
+/** Ours and every peer, each with its check against its own plain run, for the peer table. */
+export function peerRows(row: {plainCold: Seconds, pluginCold: Seconds, plainWarm: Seconds, pluginWarm: Seconds, coldRatio: number, warmRatio: number | null, npmPnpm?: Array<ToolResult>, peers?: Array<PeerResult>}): Array<PeerRow> {
+  const rows: Array<PeerRow> = [];
+  if (row.plainCold && row.pluginCold && row.plainWarm && row.pluginWarm && row.warmRatio !== null) {
+    rows.push({
+      label: `yarn install --immutable + this plugin`,
+      plainCold: row.plainCold.seconds, checkedCold: row.pluginCold.seconds, coldRatio: row.coldRatio,
+      plainWarm: row.plainWarm.seconds, checkedWarm: row.pluginWarm.seconds, warmRatio: row.warmRatio,
+    });
+  }
+  for (const tool of row.npmPnpm ?? []) {
+    rows.push({
+      label: `${tool.tool === `npm` ? `npm ci` : `pnpm install --frozen-lockfile`} + yarn-provenance check`,
+      plainCold: tool.plainCold, checkedCold: tool.checkCold + tool.installAfterCheckCold, coldRatio: tool.coldRatio,
+      plainWarm: tool.plainWarm, checkedWarm: tool.checkWarm + tool.installAfterCheckWarm, warmRatio: tool.warmRatio,
+    });
+  }
+  for (const peer of row.peers ?? []) {
+    rows.push({
+      label: `${PEER_LABELS[peer.peer]}${peer.failedRuns > 0 ? ` (${peer.failedRuns} runs failed)` : ``}`,
+      plainCold: peer.plainCold, checkedCold: peer.policyCold, coldRatio: peer.coldRatio,
+      plainWarm: peer.plainWarm, checkedWarm: peer.policyWarm, warmRatio: peer.warmRatio,
+    });
+  }
+  return rows;
 }
