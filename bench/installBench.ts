@@ -133,7 +133,9 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       rmSync(machineFolder(pluginDir), {recursive: true, force: true});
       const auditFreshMachine = await timed(paths, pluginDir, [`provenance`, `audit`, `--json`], `yarn provenance audit, fresh machine`, size);
 
-      const npmPnpmPaths = {root: paths.root, cli: join(paths.root, `bundles/yarn-provenance.cjs`), npm: npmCliPath(), pnpm: join(paths.root, `node_modules/pnpm/bin/pnpm.cjs`)};
+      const npmPnpmPaths = {
+        root: paths.root, cli: join(paths.root, `bundles/yarn-provenance.cjs`), npm: npmCliPath(), pnpm: join(paths.root, `node_modules/pnpm/bin/pnpm.cjs`),
+      };
       const npmPnpm = await benchNpmPnpm({paths: npmPnpmPaths, registryUrl: registry.url, project, trust, work, size});
       const peers = await benchPeers({paths: npmPnpmPaths, registryUrl: registry.url, project, trustedRootPath: trust.trustedRootPath, work, size});
 

@@ -5,13 +5,16 @@
  *   only while it resolves: a `--frozen-lockfile` install takes a downgraded version from the lockfile without a
  *   word (checked by hand with a downgrade, issue 10). So both run `pnpm install` without a lockfile; warm keeps the
  *   store and metadata cache. With the policy pnpm asks for full packuments (it reads `time`, `_npmUser` and
- *   `dist.attestations`); the test registry serves the full document to every request, plain pnpm's too.
+ *   `dist.attestations`); the test registry serves the full document to every request, plain pnpm's too. Every
+ *   generated package has one version, so no earlier version is there to compare with: the policy costs the full
+ *   packuments and the check itself, which is what it costs on a project that has no downgrade.
  * - `npm ci` followed by `npm audit signatures` against `npm ci` alone. npm's audit first refreshes the public
  *   Sigstore TUF repository, unreachable here (it then fails after about 70 s of retries, checking nothing), and
  *   verifies attestations against the trusted root it gets from there. A preload stands in for that repository
  *   only: it serves the test authority's trusted root and no registry keys (as the public repository has none for a
  *   loopback registry), so npm fetches the keys from the registry's `/-/npm/v1/keys` and verifies every registry
- *   signature and attestation with its own code. npm has no setting that names another trust root.
+ *   signature and attestation with its own code (reading the trusted root once per bundle, as sigstore.verify does
+ *   from the TUF cache). npm has no setting that names another trust root.
  */
 import {existsSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -59,23 +62,23 @@ TUFClient.prototype.getTarget = async function (name) {
 };
 `;
 
-export async function benchPeers({paths, registryUrl, project, trustedRootPath, work, size}: {
+/** What every peer runs on: the same paths, registry, project and trust as the rest of the bench. */
+type Setup = {
   paths: NpmPnpmPaths;
   registryUrl: string;
   project: GeneratedProject;
   trustedRootPath: string;
   work: string;
   size: number;
-}): Promise<Array<PeerResult>> {
-  return [
-    await pnpmTrustPolicy(paths, registryUrl, project, join(work, `peer-pnpm-${size}`), size),
-    await npmAuditSignatures(paths, registryUrl, project, trustedRootPath, work, size),
-  ];
+};
+
+export async function benchPeers(setup: Setup): Promise<Array<PeerResult>> {
+  return [await pnpmTrustPolicy(setup), await npmAuditSignatures(setup)];
 }
 
-async function pnpmTrustPolicy(paths: NpmPnpmPaths, registryUrl: string, project: GeneratedProject, base: string, size: number): Promise<PeerResult> {
-  const plainDir = `${base}-plain`;
-  const policyDir = `${base}-trust`;
+async function pnpmTrustPolicy({paths, registryUrl, project, work, size}: Setup): Promise<PeerResult> {
+  const plainDir = join(work, `peer-pnpm-${size}-plain`);
+  const policyDir = join(work, `peer-pnpm-${size}-trust`);
   const fresh = (dir: string, policy: boolean) => {
     scratch(`pnpm`, registryUrl, project, null, dir);
     if (policy)
@@ -97,37 +100,49 @@ async function pnpmTrustPolicy(paths: NpmPnpmPaths, registryUrl: string, project
     return measurement;
   };
   return measurePairs(`pnpm-trust-policy`, size, {
-    cold: async () => [await install(fresh(plainDir, false)), policyInEffect(policyDir, await install(fresh(policyDir, true)))],
+    cold: async () => [
+      await install(fresh(plainDir, false)),
+      policyInEffect(policyDir, await install(fresh(policyDir, true))),
+    ],
     warm: async () => [await install(again(plainDir)), await install(again(policyDir))],
   });
 }
 
-async function npmAuditSignatures(paths: NpmPnpmPaths, registryUrl: string, project: GeneratedProject, trustedRootPath: string, work: string, size: number): Promise<PeerResult> {
+async function npmAuditSignatures({paths, registryUrl, project, trustedRootPath, work, size}: Setup): Promise<PeerResult> {
   const lockfile = await makeLockfile(paths, `npm`, registryUrl, project, join(work, `peer-npm-lock-${size}`));
   const standIn = join(work, `npm-tuf-stand-in.cjs`);
   writeFileSync(standIn, TUF_STAND_IN);
   const plainDir = join(work, `peer-npm-${size}-plain`);
   const policyDir = join(work, `peer-npm-${size}-audit`);
   const ci = (dir: string) => run(paths, `npm`, dir, [`ci`]);
-  const audit = (dir: string) => run(paths, `npm`, dir, [`audit`, `signatures`], {nodeArgs: [`--require`, standIn], env: {BENCH_TUF_TRUSTED_ROOT: trustedRootPath}});
+  const withStandIn = {nodeArgs: [`--require`, standIn], env: {BENCH_TUF_TRUSTED_ROOT: trustedRootPath}};
+  const audit = (dir: string) => run(paths, `npm`, dir, [`audit`, `signatures`], withStandIn);
   const ciThenAudit = async (dir: string) => sum(await ci(dir), await audit(dir));
   return measurePairs(`npm-audit-signatures`, size, {
-    cold: async () => [await ci(scratch(`npm`, registryUrl, project, lockfile, plainDir)), await ciThenAudit(scratch(`npm`, registryUrl, project, lockfile, policyDir))],
+    cold: async () => [
+      await ci(scratch(`npm`, registryUrl, project, lockfile, plainDir)),
+      await ciThenAudit(scratch(`npm`, registryUrl, project, lockfile, policyDir)),
+    ],
     warm: async () => [await ci(plainDir), await ciThenAudit(policyDir)],
   });
 }
 
+type Pair = [plain: Measurement, policy: Measurement];
+
 /** Interleaved (plain, policy) pairs, cold then warm; medians and ratios. */
-async function measurePairs(peer: PeerName, size: number, runs: {cold: () => Promise<[Measurement, Measurement]>, warm: () => Promise<[Measurement, Measurement]>}): Promise<PeerResult> {
-  const cold: Array<[Measurement, Measurement]> = [];
+type Runs = {cold: () => Promise<Pair>, warm: () => Promise<Pair>};
+
+async function measurePairs(peer: PeerName, size: number, runs: Runs): Promise<PeerResult> {
+  const cold: Array<Pair> = [];
   for (let i = 0; i < COLD_REPEATS; i++)
     cold.push(await runs.cold());
-  const warm: Array<[Measurement, Measurement]> = [];
+  const warm: Array<Pair> = [];
   for (let i = 0; i < WARM_REPEATS; i++)
     warm.push(await runs.warm());
   const [plainCold, policyCold] = [0, 1].map(column => median(cold.map(pair => pair[column]!), `${peer} cold`));
   const [plainWarm, policyWarm] = [0, 1].map(column => median(warm.map(pair => pair[column]!), `${peer} warm`));
-  process.stdout.write(`${String(size).padStart(5)}  ${PEER_LABELS[peer]}: plain cold ${plainCold!.toFixed(2)} s, warm ${plainWarm!.toFixed(2)} s; `
+  process.stdout.write(`${String(size).padStart(5)}  ${PEER_LABELS[peer]}: `
+    + `plain cold ${plainCold!.toFixed(2)} s, warm ${plainWarm!.toFixed(2)} s; `
     + `with its check cold ${policyCold!.toFixed(2)} s, warm ${policyWarm!.toFixed(2)} s\n`);
   return {
     peer, plainCold: plainCold!, policyCold: policyCold!, plainWarm: plainWarm!, policyWarm: policyWarm!,
@@ -138,11 +153,20 @@ async function measurePairs(peer: PeerName, size: number, runs: {cold: () => Pro
 
 /** Two processes run one after the other, as one measurement: seconds add up, the first failure's code wins. */
 function sum(first: Measurement, second: Measurement): Measurement {
-  return {...second, seconds: first.seconds + second.seconds, code: first.code !== 0 ? first.code : second.code, output: `${first.output}${second.output}`};
+  const code = first.code !== 0 ? first.code : second.code;
+  return {...second, seconds: first.seconds + second.seconds, code, output: `${first.output}${second.output}`};
 }
 
 /** A row of the peer table: tool, then plain / with its check / ratio, cold and warm. */
-export type PeerRow = {label: string, plainCold: number, checkedCold: number, coldRatio: number, plainWarm: number, checkedWarm: number, warmRatio: number};
+export type PeerRow = {
+  label: string;
+  plainCold: number;
+  checkedCold: number;
+  coldRatio: number;
+  plainWarm: number;
+  checkedWarm: number;
+  warmRatio: number;
+};
 
 export function peerTableLines(size: number, rows: ReadonlyArray<PeerRow>): Array<string> {
   const seconds = (value: number) => value.toFixed(2).padStart(6);
@@ -153,14 +177,28 @@ export function peerTableLines(size: number, rows: ReadonlyArray<PeerRow>): Arra
   return [
     `${size} packages, peers (each against its own plain run; seconds)`,
     `  ${`tool`.padEnd(width)}  plain cold  checked cold  ratio  plain warm  checked warm  ratio`,
-    ...rows.map(row => `  ${row.label.padEnd(width)}  ${seconds(row.plainCold)}      ${seconds(row.checkedCold)}        ${ratio(row.coldRatio)}  ${seconds(row.plainWarm)}      ${seconds(row.checkedWarm)}        ${ratio(row.warmRatio)}`),
+    ...rows.map(row => `  ${row.label.padEnd(width)}  `
+      + `${seconds(row.plainCold)}      ${seconds(row.checkedCold)}        ${ratio(row.coldRatio)}  `
+      + `${seconds(row.plainWarm)}      ${seconds(row.checkedWarm)}        ${ratio(row.warmRatio)}`),
   ];
 }
 
 type Seconds = {seconds: number} | null;
 
+/** One size's summary, as installBench.ts keeps it: what the peer table reads. */
+type SizeSummary = {
+  plainCold: Seconds;
+  pluginCold: Seconds;
+  plainWarm: Seconds;
+  pluginWarm: Seconds;
+  coldRatio: number;
+  warmRatio: number | null;
+  npmPnpm?: Array<ToolResult>;
+  peers?: Array<PeerResult>;
+};
+
 /** Ours and every peer, each with its check against its own plain run, for the peer table. */
-export function peerRows(row: {plainCold: Seconds, pluginCold: Seconds, plainWarm: Seconds, pluginWarm: Seconds, coldRatio: number, warmRatio: number | null, npmPnpm?: Array<ToolResult>, peers?: Array<PeerResult>}): Array<PeerRow> {
+export function peerRows(row: SizeSummary): Array<PeerRow> {
   const rows: Array<PeerRow> = [];
   if (row.plainCold && row.pluginCold && row.plainWarm && row.pluginWarm && row.warmRatio !== null) {
     rows.push({
