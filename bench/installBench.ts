@@ -22,6 +22,8 @@ import {NETWORK_ENABLED, NETWORK_PROFILE, networkProfileCold} from './networkPro
 import type {NetworkResult} from './networkProfile';
 import {benchNpmPnpm, npmCliPath, npmPnpmLines} from './npmPnpmBench';
 import type {ToolResult} from './npmPnpmBench';
+import {benchPeers, peerRows, peerTableLines} from './peerBench';
+import type {PeerResult} from './peerBench';
 import {policyChecksCost} from './policyChecksCost';
 
 type Paths = {root: string, yarn: string, plugin: string};
@@ -61,6 +63,8 @@ type SizeResult = {
   yarnStartup?: Measurement;
   /** npm and pnpm on the same project and registry, plain and with `yarn-provenance check` in front. */
   npmPnpm?: Array<ToolResult>;
+  /** The peers' own checks against their plain runs: pnpm's trustPolicy, npm audit signatures (bench/peerBench.ts). */
+  peers?: Array<PeerResult>;
   /** `yarn provenance init --force` on the installed project, on a machine that remembers nothing. */
   init?: Measurement;
   /** CPU per package of the continuity and registry-signature checks (bench/policyChecksCost.ts). */
@@ -147,18 +151,22 @@ export async function main(paths: Paths, sizes: Array<number>): Promise<void> {
       rmSync(machineFolder(pluginDir), {recursive: true, force: true});
       const auditFreshMachine = await timed(paths, pluginDir, [`provenance`, `audit`, `--json`], `yarn provenance audit, fresh machine`, size);
 
-      const npmPnpm = await benchNpmPnpm({
-        paths: {root: paths.root, cli: join(paths.root, `bundles/yarn-provenance.cjs`), npm: npmCliPath(), pnpm: join(paths.root, `node_modules/pnpm/bin/pnpm.cjs`)},
-        registryUrl: registry.url, project, trust, work, size,
-      });
+      const npmPnpmPaths = {
+        root: paths.root, cli: join(paths.root, `bundles/yarn-provenance.cjs`), npm: npmCliPath(), pnpm: join(paths.root, `node_modules/pnpm/bin/pnpm.cjs`),
+      };
+      // npm, pnpm, the peers and `init` at the first size only (1,000 by default, the size of the last line):
+      // `npm audit signatures` alone takes minutes at 1,000 packages.
+      const first = size === sizes[0];
+      const npmPnpm = first ? await benchNpmPnpm({paths: npmPnpmPaths, registryUrl: registry.url, project, trust, work, size}) : undefined;
+      const peers = first ? await benchPeers({paths: npmPnpmPaths, registryUrl: registry.url, project, trustedRootPath: trust.trustedRootPath, work, size}) : undefined;
 
       // `init` on the installed project, every package verified afresh (nothing remembered): the policy it writes replaces the bench's.
       rmSync(machineFolder(pluginDir), {recursive: true, force: true});
-      const init = await timed(paths, pluginDir, [`provenance`, `init`, `--force`], `yarn provenance init, fresh machine`, size);
+      const init = first ? await timed(paths, pluginDir, [`provenance`, `init`, `--force`], `yarn provenance init, fresh machine`, size) : undefined;
       const checks = policyChecksCost(size);
       log(`${String(size).padStart(5)}  continuity check ${checks.continuityMicros.toFixed(1)} µs CPU per package, registry signature check ${checks.signatureMicros.toFixed(1)} µs CPU per package (plus one version-document request per package on a cold install)`);
 
-      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, init, checks, coldPairs: cold, network});
+      results.push({packages: size, plainCold, plainWarm, pluginCold, pluginWarm, auditWarm, auditFreshMachine, yarnStartup, npmPnpm, peers, init, checks, coldPairs: cold, network});
     }
 
     if (MEMORY_SIZE > 0) {
@@ -270,6 +278,8 @@ function report(paths: Paths, results: Array<SizeResult>, memory: MemoryResult |
     auditFreshMachine: figures(result.auditFreshMachine),
     yarnStartup: figures(result.yarnStartup),
     npmPnpm: result.npmPnpm,
+    peers: result.peers,
+    pnpmTrustRatio: result.peers?.find(peer => peer.peer === `pnpm-trust-policy`)?.coldRatio ?? null,
     init: figures(result.init),
     checks: result.checks,
     network: result.network === undefined ? null : {latencyMs: result.network.latencyMs, bytesPerSecond: result.network.bytesPerSecond, plainCold: figures(result.network.plainCold), pluginCold: figures(result.network.pluginCold)},
@@ -291,10 +301,13 @@ function report(paths: Paths, results: Array<SizeResult>, memory: MemoryResult |
   for (const row of summary)
     for (const line of npmPnpmLines(row.packages, row.npmPnpm ?? []))
       log(line);
+  for (const row of summary)
+    for (const line of peerTableLines(row.packages, peerRows(row)))
+      log(line);
   if (memory !== undefined)
     log(`${memory.packages} packages, memory: peak RSS ${memory.plugin.peakRssMiB.toFixed(0)} MiB with the plugin, ${memory.plain.peakRssMiB.toFixed(0)} MiB plain; V8 heap peak ${memory.plugin.threads?.heapPeakMiB ?? `-`} MiB of ${memory.plugin.threads?.heapLimitMiB ?? `-`} MiB (Node's default limit); ${memory.plugin.code === 0 ? `installed` : `FAILED, exit ${memory.plugin.code}`}`);
   const main = summary.find(row => row.packages === 1000) ?? summary[0]!;
-  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)} net_ratio=${fixed(main.netRatio)}`);
+  log(`cold_ratio=${fixed(main.coldRatio)} warm_ratio=${fixed(main.warmRatio)} audit_s=${main.auditWarm?.seconds ?? `-`} cpu_ms_per_pkg=${fixed(main.cpuMsPerPackage)} net_ratio=${fixed(main.netRatio)} pnpm_trust_ratio=${fixed(main.pnpmTrustRatio)}`);
 }
 
 /**

@@ -91,7 +91,7 @@ function percent(ratio: number): string {
 }
 
 /** The lockfile every run installs from, written once by the package manager itself. */
-async function makeLockfile(paths: NpmPnpmPaths, tool: Tool, registryUrl: string, project: GeneratedProject, dir: string): Promise<string> {
+export async function makeLockfile(paths: NpmPnpmPaths, tool: Tool, registryUrl: string, project: GeneratedProject, dir: string): Promise<string> {
   scratch(tool, registryUrl, project, null, dir);
   const result = await run(paths, tool, dir, tool === `npm` ? [`install`, `--package-lock-only`] : [`install`, `--lockfile-only`]);
   if (result.code !== 0)
@@ -100,7 +100,7 @@ async function makeLockfile(paths: NpmPnpmPaths, tool: Tool, registryUrl: string
 }
 
 /** A fresh project folder and machine (caches, store, the check's store); `lockfile` null writes none. */
-function scratch(tool: Tool, registryUrl: string, project: GeneratedProject, lockfile: string | null, dir: string): string {
+export function scratch(tool: Tool, registryUrl: string, project: GeneratedProject, lockfile: string | null, dir: string): string {
   rmSync(dir, {recursive: true, force: true});
   rmSync(machineFolder(dir), {recursive: true, force: true});
   mkdirSync(dir, {recursive: true});
@@ -119,19 +119,22 @@ function scratch(tool: Tool, registryUrl: string, project: GeneratedProject, loc
   return dir;
 }
 
-/** Runs npm, pnpm or the check in `dir` with only the machine folder as home; wall time of the whole process. */
-function run(paths: NpmPnpmPaths, what: Tool | `check`, dir: string, args: Array<string>): Promise<Measurement> {
+/**
+ * Runs npm, pnpm or the check in `dir` with only the machine folder as home; wall time of the whole process.
+ * `extra.nodeArgs` go to node before the script (a `--require` preload), `extra.env` adds variables.
+ */
+export function run(paths: NpmPnpmPaths, what: Tool | `check`, dir: string, args: Array<string>, extra: {nodeArgs?: Array<string>, env?: Record<string, string>} = {}): Promise<Measurement> {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env))
     if (!/^(npm_|pnpm_|berry_|yarn_|project_cwd$|init_cwd$|node_options$)/i.test(key))
       env[key] = value;
   const machine = machineFolder(dir);
-  Object.assign(env, {XDG_CACHE_HOME: machine, HOME: machine, NPM_CONFIG_USERCONFIG: join(machine, `absent-npmrc`), NO_COLOR: `1`, CI: `1`});
+  Object.assign(env, {XDG_CACHE_HOME: machine, HOME: machine, NPM_CONFIG_USERCONFIG: join(machine, `absent-npmrc`), NO_COLOR: `1`, CI: `1`}, extra.env);
   const script = what === `check` ? paths.cli : what === `npm` ? paths.npm : paths.pnpm;
 
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {cwd: dir, env, stdio: [`ignore`, `pipe`, `pipe`]});
+    const child = spawn(process.execPath, [...extra.nodeArgs ?? [], script, ...args], {cwd: dir, env, stdio: [`ignore`, `pipe`, `pipe`]});
     let output = ``;
     child.stdout.on(`data`, chunk => { output += chunk; });
     child.stderr.on(`data`, chunk => { output += chunk; });
@@ -145,7 +148,7 @@ function run(paths: NpmPnpmPaths, what: Tool | `check`, dir: string, args: Array
   });
 }
 
-function median(runs: Array<Measurement>, what: string): number {
+export function median(runs: Array<Measurement>, what: string): number {
   if (runs.some(measurement => measurement.code !== 0))
     log(`(${what}: some runs failed; their times are still counted)`);
   return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!.seconds;
