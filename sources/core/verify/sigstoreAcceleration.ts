@@ -4,6 +4,7 @@ import type {JsonWebKey, KeyObject} from 'node:crypto';
 import {ASN1Obj, ByteStream, crypto, X509Certificate} from '@sigstore/core';
 
 import {readElement} from './certificateEncoding';
+import {makeDerParser} from './derParser';
 
 /**
  * sigstore-js re-encodes certificates to DER for every comparison and re-verifies the same CA
@@ -29,10 +30,9 @@ import {readElement} from './certificateEncoding';
  * - `ASN1Obj.toDER` writes the same bytes in one allocation. sigstore-js's own grows a zero-filled
  *   1 KiB buffer per node and copies it back up the tree: re-encoding the leaf's tbsCertificate for
  *   each SCT check was a third of a package's verification (profile in README, "Benchmarks").
- * - `ASN1Obj.parseBuffer` runs with `Error.stackTraceLimit` at 0. sigstore-js tries to parse every
- *   OCTET STRING as nested DER and catches the error when it is not (most extension values): capturing a
- *   stack trace for each of those errors, thrown away unseen, was 7% of a package's verification. The
- *   same errors are thrown, with the same messages, and the limit is restored however the parse ends.
+ * - `ASN1Obj.parseBuffer` is sigstore-js's parser without exceptions as control flow (derParser.ts):
+ *   it tries every OCTET STRING as nested DER and catches the error when it is not, and building and
+ *   unwinding those errors was over half of parsing a leaf certificate. Same trees, same errors.
  * - `ASN1Obj.toOID` remembers the OID string per value buffer (the bytes it is decoded from, which
  *   nothing writes to): each extension lookup decodes every extension's OID again, 5-6 times per bundle.
  *
@@ -97,16 +97,7 @@ export function installSigstoreAcceleration(): void {
     return Buffer.concat(parts, size);
   };
 
-  const parseBuffer = ASN1Obj.parseBuffer.bind(ASN1Obj);
-  ASN1Obj.parseBuffer = (buffer: Buffer<ArrayBuffer>) => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return parseBuffer(buffer);
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
+  ASN1Obj.parseBuffer = makeDerParser(ASN1Obj.parseBuffer.bind(ASN1Obj));
 
   const oids = new WeakMap<Buffer, string>();
   const toOID = ASN1Obj.prototype.toOID;

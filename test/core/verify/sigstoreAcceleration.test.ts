@@ -136,9 +136,8 @@ describe(`installSigstoreAcceleration`, () => {
     expect(ecJwkOf(Buffer.concat([spkis[0]!, Buffer.from([0])]))).toBeNull();
   });
 
-  it(`parses DER, real and tampered, as sigstore-js does, and restores the stack trace limit`, () => {
+  it(`parses DER, real and tampered, as sigstore-js does once installed (derParser.test.ts goes further)`, () => {
     installSigstoreAcceleration();
-    const limit = Error.stackTraceLimit;
     let refused = 0;
     for (const der of certificates().slice(0, 3)) {
       for (const input of [der, ...tampered(der)]) {
@@ -146,13 +145,9 @@ describe(`installSigstoreAcceleration`, () => {
         expect(fast).toEqual(outcome(() => original.toDER.call(original.parseBuffer(input))));
         if (`threw` in fast)
           refused++;
-        expect(Error.stackTraceLimit).toBe(limit);
       }
     }
-    // Both ways of failing are covered: errors escaping the parse, and those it catches inside.
     expect(refused).toBeGreaterThan(100);
-    expect(() => ASN1Obj.parseBuffer(Buffer.from([0x30, 0x05, 0x02]))).toThrow();
-    expect(Error.stackTraceLimit).toBe(limit);
   });
 
   it(`decodes OIDs as sigstore-js does, also from altered bytes and from nodes that are not OIDs`, () => {
