@@ -32,7 +32,7 @@ function certificates(): Array<Buffer<ArrayBuffer>> {
   return fixtureIds().flatMap(id => loadFixture(id).attestationsJson.attestations.flatMap(entry => {
     const material = entry.bundle.verificationMaterial;
     const raw = material.certificate ? [material.certificate] : material.x509CertificateChain?.certificates ?? [];
-    return raw.map(cert => Buffer.from(cert.rawBytes, `base64`) as Buffer<ArrayBuffer>);
+    return raw.map((cert: {rawBytes: string}) => Buffer.from(cert.rawBytes, `base64`) as Buffer<ArrayBuffer>);
   }));
 }
 
