@@ -4,6 +4,7 @@ import type {JsonWebKey, KeyObject} from 'node:crypto';
 import {ASN1Obj, ByteStream, crypto, X509Certificate} from '@sigstore/core';
 
 import {readElement} from './certificateEncoding';
+import {makeDerParser} from './derParser';
 
 /**
  * sigstore-js re-encodes certificates to DER for every comparison and re-verifies the same CA
@@ -29,6 +30,11 @@ import {readElement} from './certificateEncoding';
  * - `ASN1Obj.toDER` writes the same bytes in one allocation. sigstore-js's own grows a zero-filled
  *   1 KiB buffer per node and copies it back up the tree: re-encoding the leaf's tbsCertificate for
  *   each SCT check was a third of a package's verification (profile in README, "Benchmarks").
+ * - `ASN1Obj.parseBuffer` is sigstore-js's parser without exceptions as control flow (derParser.ts):
+ *   it tries every OCTET STRING as nested DER and catches the error when it is not, and building and
+ *   unwinding those errors was over half of parsing a leaf certificate. Same trees, same errors.
+ * - `ASN1Obj.toOID` remembers the OID string per value buffer (the bytes it is decoded from, which
+ *   nothing writes to): each extension lookup decodes every extension's OID again, 5-6 times per bundle.
  *
  * Safe because sigstore-js never mutates a certificate it compares or verifies: the one it edits
  * (to strip the SCT extension) is a fresh `clone()`, which is a new instance with no memo. Installed
@@ -89,6 +95,22 @@ export function installSigstoreAcceleration(): void {
     const parts: Array<Buffer> = [];
     const size = encode(this, parts);
     return Buffer.concat(parts, size);
+  };
+
+  ASN1Obj.parseBuffer = makeDerParser(ASN1Obj.parseBuffer.bind(ASN1Obj));
+
+  const oids = new WeakMap<Buffer, string>();
+  const toOID = ASN1Obj.prototype.toOID;
+  ASN1Obj.prototype.toOID = function (this: ASN1Obj) {
+    // Not an OID: sigstore-js's own throws its type error.
+    if (!this.tag.isOID())
+      return toOID.call(this);
+    let oid = oids.get(this.value);
+    if (oid === undefined) {
+      oid = toOID.call(this);
+      oids.set(this.value, oid);
+    }
+    return oid;
   };
 
   const keys = new WeakMap<X509Certificate, KeyObject>();

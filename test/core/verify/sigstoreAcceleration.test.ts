@@ -11,7 +11,33 @@ const original = {
   equals: X509Certificate.prototype.equals,
   verify: X509Certificate.prototype.verify,
   toDER: ASN1Obj.prototype.toDER,
+  toOID: ASN1Obj.prototype.toOID,
+  parseBuffer: ASN1Obj.parseBuffer.bind(ASN1Obj),
 };
+
+/** What a call gives: its value, or the class and message of what it threw. */
+function outcome<T>(call: () => T): {value: T} | {threw: string} {
+  try {
+    return {value: call()};
+  } catch (error) {
+    return {threw: `${(error as Error).constructor.name}: ${(error as Error).message}`};
+  }
+}
+
+/** The certificate with one byte changed, cut short, or with a byte appended: inputs the parser must refuse or read alike. */
+function tampered(der: Buffer<ArrayBuffer>): Array<Buffer<ArrayBuffer>> {
+  const variants: Array<Buffer<ArrayBuffer>> = [];
+  for (let at = 0; at < der.length; at += 31) {
+    for (const mask of [0x01, 0x80, 0xff]) {
+      const copy = Buffer.from(der);
+      copy[at]! ^= mask;
+      variants.push(copy);
+    }
+    variants.push(der.subarray(0, at) as Buffer<ArrayBuffer>);
+  }
+  variants.push(Buffer.concat([der, Buffer.from([0])]) as Buffer<ArrayBuffer>);
+  return variants;
+}
 
 function nodesOf(node: ASN1Obj): Array<ASN1Obj> {
   return [node, ...node.subs.flatMap(nodesOf)];
@@ -108,6 +134,42 @@ describe(`installSigstoreAcceleration`, () => {
       expect(crypto.createPublicKey(other).equals(createPublicKey({key: other, format: `der`, type: `spki`}))).toBe(true);
     }
     expect(ecJwkOf(Buffer.concat([spkis[0]!, Buffer.from([0])]))).toBeNull();
+  });
+
+  it(`parses DER, real and tampered, as sigstore-js does once installed (derParser.test.ts goes further)`, () => {
+    installSigstoreAcceleration();
+    let refused = 0;
+    for (const der of certificates().slice(0, 3)) {
+      for (const input of [der, ...tampered(der)]) {
+        const fast = outcome(() => original.toDER.call(ASN1Obj.parseBuffer(input)));
+        expect(fast).toEqual(outcome(() => original.toDER.call(original.parseBuffer(input))));
+        if (`threw` in fast)
+          refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it(`decodes OIDs as sigstore-js does, also from altered bytes and from nodes that are not OIDs`, () => {
+    installSigstoreAcceleration();
+    let oids = 0;
+    for (const der of certificates()) {
+      for (const node of nodesOf(X509Certificate.parse(der).root)) {
+        // Asked twice: the second answer comes from the memo.
+        for (let i = 0; i < 2; i++)
+          expect(outcome(() => node.toOID())).toEqual(outcome(() => original.toOID.call(node)));
+        if (!node.tag.isOID())
+          continue;
+        oids++;
+        // The same tag over other bytes (a last byte changed, a byte cut) is its own OID, not the memo's.
+        for (const value of [Buffer.concat([node.value.subarray(0, -1), Buffer.from([node.value.at(-1)! ^ 1])]), node.value.subarray(1)]) {
+          const altered = new ASN1Obj(node.tag, value, []);
+          expect(outcome(() => altered.toOID())).toEqual(outcome(() => original.toOID.call(altered)));
+          expect(altered.toOID()).not.toBe(node.toOID());
+        }
+      }
+    }
+    expect(oids).toBeGreaterThan(500);
   });
 
   it(`is installed once, however often it is called`, () => {
