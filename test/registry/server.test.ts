@@ -1,15 +1,14 @@
-import {spawn} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {gunzipSync} from 'node:zlib';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {defaultFixturesDir, packPackage, startRegistry, type TestRegistry} from './server.mjs';
+import {runYarnAsync, YARN} from '../helpers/runYarnAsync';
 
-const YARN = resolve(__dirname, `../../.yarn/releases/yarn-4.18.1.cjs`);
 const FIXTURES = defaultFixturesDir();
 
 const sha512Hex = (bytes: Uint8Array) => createHash(`sha512`).update(bytes).digest(`hex`);
@@ -76,23 +75,6 @@ function makeScratchProject(registry: TestRegistry, extraRc: Array<string> = [])
   return dir;
 }
 
-/** Runs Yarn asynchronously: a synchronous spawn would block the registry living in this process. */
-function runYarn(cwd: string, args: Array<string>): Promise<{code: number | null, output: string}> {
-  const env: NodeJS.ProcessEnv = {};
-  // Variables set by an outer `yarn run` (npm_*, BERRY_*, YARN_*, PROJECT_CWD) would leak that project's settings in.
-  for (const [key, value] of Object.entries(process.env))
-    if (!/^(npm_|berry_|yarn_|project_cwd$|init_cwd$)/i.test(key)) env[key] = value;
-  // CI=true makes installs immutable by default; `yarn add` must be able to write the lockfile.
-  env.YARN_ENABLE_IMMUTABLE_INSTALLS = `0`;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [YARN, ...args], {cwd, env, stdio: [`ignore`, `pipe`, `pipe`]});
-    let output = ``;
-    child.stdout.on(`data`, chunk => output += chunk);
-    child.stderr.on(`data`, chunk => output += chunk);
-    child.on(`error`, reject);
-    child.on(`close`, code => resolvePromise({code, output}));
-  });
-}
 
 let registry: TestRegistry;
 
@@ -391,7 +373,7 @@ describe(`real Yarn installs`, () => {
   it(`yarn add installs fixture packages (plain and scoped) from the registry`, async () => {
     const before = registry.requests.length;
     const dir = makeScratchProject(registry);
-    const result = await runYarn(dir, [`add`, `sigstore@2.3.1`, `@laurentsimon/provenance-npm-test@1.0.5`]);
+    const result = await runYarnAsync(dir, [`add`, `sigstore@2.3.1`, `@laurentsimon/provenance-npm-test@1.0.5`]);
     expect(result.code, result.output).toBe(0);
 
     const installed = JSON.parse(readFileSync(join(dir, `node_modules/sigstore/package.json`), `utf8`));
@@ -419,13 +401,13 @@ describe(`real Yarn installs`, () => {
 
     // Yarn 4.18's default enableScripts: false installs the package but skips its script.
     const quiet = makeScratchProject(registry);
-    const quietResult = await runYarn(quiet, [`add`, `postinstall-marker@1.0.0`]);
+    const quietResult = await runYarnAsync(quiet, [`add`, `postinstall-marker@1.0.0`]);
     expect(quietResult.code, quietResult.output).toBe(0);
     expect(existsSync(join(quiet, `node_modules/postinstall-marker/postinstall.js`))).toBe(true);
     expect(existsSync(join(quiet, `node_modules/postinstall-marker/postinstall-ran.txt`))).toBe(false);
 
     const scripted = makeScratchProject(registry, [`enableScripts: true`]);
-    const scriptedResult = await runYarn(scripted, [`add`, `postinstall-marker@1.0.0`]);
+    const scriptedResult = await runYarnAsync(scripted, [`add`, `postinstall-marker@1.0.0`]);
     expect(scriptedResult.code, scriptedResult.output).toBe(0);
     expect(readFileSync(join(scripted, `node_modules/postinstall-marker/postinstall-ran.txt`), `utf8`)).toBe(`yes`);
   });

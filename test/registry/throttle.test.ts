@@ -1,13 +1,13 @@
-import {spawn} from 'node:child_process';
 import {subscribe, unsubscribe} from 'node:diagnostics_channel';
 import {request} from 'node:http';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 
 import {packPackage, startRegistry, type TestRegistry} from './server.mjs';
+import {runYarnAsync, YARN} from '../helpers/runYarnAsync';
 
 /** A package whose tarball is many pacing slices long: incompressible text, so gzip keeps it large. */
 const BIG = {name: `big-package`, version: `1.0.0`, files: {'data.txt': randomText(400_000)}};
@@ -37,23 +37,6 @@ function get(url: string): Promise<{status: number, body: Buffer, pieces: number
   });
 }
 
-const YARN = resolve(__dirname, `../../.yarn/releases/yarn-4.18.1.cjs`);
-
-/** Runs Yarn asynchronously (the registry lives in this process), without an outer `yarn run`'s settings. */
-function runYarn(cwd: string, args: Array<string>): Promise<{code: number | null, output: string}> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env))
-    if (!/^(npm_|berry_|yarn_|project_cwd$|init_cwd$)/i.test(key)) env[key] = value;
-  env.YARN_ENABLE_IMMUTABLE_INSTALLS = `0`;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [YARN, ...args], {cwd, env, stdio: [`ignore`, `pipe`, `pipe`]});
-    let output = ``;
-    child.stdout.on(`data`, chunk => output += chunk);
-    child.stderr.on(`data`, chunk => output += chunk);
-    child.on(`error`, reject);
-    child.on(`close`, code => resolvePromise({code, output}));
-  });
-}
 
 const empty = mkdtempSync(join(tmpdir(), `throttle-test-`));
 let registry: TestRegistry;
@@ -148,7 +131,7 @@ describe(`network profile`, () => {
         `yarnPath: ${JSON.stringify(YARN)}`,
         `globalFolder: ${JSON.stringify(join(dir, `.yarn-global`))}`,
       ].join(`\n`) + `\n`);
-      const {code, output} = await runYarn(dir, [`install`]);
+      const {code, output} = await runYarnAsync(dir, [`install`]);
       expect(code, output).toBe(0);
       const tarballs = own.requests.filter(({url}) => url.endsWith(`.tgz`)).map(({url}) => url);
       expect(new Set(tarballs).size).toBe(150);
