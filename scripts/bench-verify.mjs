@@ -1,6 +1,6 @@
 // `yarn bench:verify [N]`: bundles bench/verifyThroughput.ts with the same esbuild as the product
 // build (so the figures are those of the shipped code), then runs it over the real fixtures.
-import {existsSync, mkdtempSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -18,7 +18,10 @@ if (fixtures === undefined) {
   process.exit(2);
 }
 
-const outfile = join(mkdtempSync(join(tmpdir(), `provenance-bench-`)), `bench.cjs`);
+// The bundled bench lives in a folder of its own, removed when the process exits.
+const bundleFolder = mkdtempSync(join(tmpdir(), `provenance-bench-`));
+process.on(`exit`, () => rmSync(bundleFolder, {recursive: true, force: true}));
+const outfile = join(bundleFolder, `bench.cjs`);
 await build({entryPoints: [join(root, `bench/verifyThroughput.ts`)], outfile, bundle: true, platform: `node`, format: `cjs`, target: `node20.17`, minify: true, logLevel: `warning`});
 const {main} = (await import(pathToFileURL(outfile).href)).default;
 await main(fixtures, total);

@@ -1,6 +1,6 @@
 // `yarn bench [sizes…]` (default 1000 3000): bundles bench/installBench.ts with esbuild, then runs it.
 // See bench/installBench.ts for what is measured; results are kept in bench/results/.
-import {existsSync, mkdtempSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -17,7 +17,10 @@ if (!existsSync(paths.plugin)) {
 }
 
 // ESM, because the test registry is an ES module that reads import.meta; CommonJS dependencies get a require.
-const outfile = join(mkdtempSync(join(tmpdir(), `provenance-bench-`)), `bench.mjs`);
+// The bundled bench lives in a folder of its own, removed when the process exits.
+const bundleFolder = mkdtempSync(join(tmpdir(), `provenance-bench-`));
+process.on(`exit`, () => rmSync(bundleFolder, {recursive: true, force: true}));
+const outfile = join(bundleFolder, `bench.mjs`);
 await build({
   entryPoints: [join(root, `bench/installBench.ts`)], outfile, bundle: true, platform: `node`, format: `esm`, target: `node20.17`, logLevel: `warning`,
   banner: {js: `import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);`},

@@ -3,6 +3,7 @@
  * from), stable for the same project and day (rules sorted by repository, names sorted), and
  * accepted unchanged by the parser (a test parses what it writes).
  */
+import {HOME_REPOSITORY} from '../home';
 import {DEFAULT_CONTINUITY} from '../policy/policy.types';
 import type {Continuity} from '../policy/policy.types';
 import type {PackageRef} from '../provenance.types';
@@ -10,7 +11,7 @@ import type {GeneratedRule, Grouping} from './groupRules';
 import type {PresetName, PresetSettings} from './presets';
 
 /** The line README.md's example starts with: editors then validate the file against the schema. */
-export const SCHEMA_LINE = `# yaml-language-server: $schema=https://raw.githubusercontent.com/<owner>/<repo>/main/policies/policy.schema.json`;
+export const SCHEMA_LINE = `# yaml-language-server: $schema=https://raw.githubusercontent.com/${HOME_REPOSITORY}/main/policies/policy.schema.json`;
 
 const WIDTH = 120;
 

@@ -1,7 +1,8 @@
 import type {ErrorCode} from '../errors';
+import {HOME_REPOSITORY} from '../home';
 
 /** The README this version documents; SARIF links every rule to its section there. */
-export const README_URL = `https://github.com/yarn-plugin-provenance/yarn-plugin-provenance/blob/main/README.md`;
+export const README_URL = `https://github.com/${HOME_REPOSITORY}/blob/main/README.md`;
 
 /** README anchors: each code is documented in "Statuses and codes"; a policy's own problems in "The policy". */
 export function helpUriOf(code: ErrorCode): string {

@@ -33,6 +33,9 @@ describe(`initProject`, () => {
   it(`writes a policy that parses, requires each package's repository, and lists the unattested in a comment`, () => {
     const {policyText, summary} = init(PROJECT);
     expect(policyText.split(`\n`)[0]).toBe(SCHEMA_LINE);
+    // The schema line is the README's, a URL that resolves (never a placeholder).
+    const readme = readFileSync(join(__dirname, `../../../README.md`), `utf8`);
+    expect(readme.split(`\n`).find(line => line.startsWith(`# yaml-language-server:`))).toBe(SCHEMA_LINE);
     const policy = parsePolicy(policyText, `.provenance.yml`);
     expect(policy.default).toEqual({require: `none`, mode: `enforce`});
     expect(policy.rules.map(rule => [rule.packages, rule.source, rule.require])).toEqual([
