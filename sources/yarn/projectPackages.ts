@@ -44,7 +44,13 @@ export function listProjectPackages(project: Project, {lockfileProblems: withPro
       },
     });
   }
-  return packages.sort((a, b) => a.subject.ref.name.localeCompare(b.subject.ref.name) || a.subject.ref.version.localeCompare(b.subject.ref.version));
+  // A stable order, nothing more: whoever displays packages sorts them for people. Code units, not
+  // `localeCompare`: ICU's collator costs 10-20 ms per install at 1,000-3,000 packages, on every warm one.
+  return packages.sort((a, b) => byCodeUnits(a.subject.ref.name, b.subject.ref.name) || byCodeUnits(a.subject.ref.version, b.subject.ref.version));
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The version npm knows the package by (`npm:1.2.3::__archiveUrl=…` included); the manifest's otherwise. */

@@ -76,15 +76,20 @@ export function checkRegistrySignature({package: pkg, tarballSha512, document, p
     throw invalid(`The registry's dist.integrity is not the installed tarball's`, integrity, served ?? `(none)`);
 
   const message = Buffer.from(`${spec}:${integrity}`, `utf8`);
+  // Signatures verified in this run over these very bytes (signedIntegrity, before the publish time was known)
+  // are not verified again: only their keys and windows are judged anew.
+  const checked = `${spec}:${integrity}\n${signatures.map(({keyid, sig}) => `${keyid}:${sig}`).join(`\n`)}`;
+  const already = verifiedSignatures.get(document)?.get(keys) === checked;
   for (const {keyid, sig} of signatures) {
     const key = keys.get(keyid);
     if (key === undefined)
       throw invalid(`The registry signature's key is not a registry key of the trust material`, `one of ${[...keys.keys()].join(`, `) || `(no npm:signatures key)`}`, keyid);
     if (publishedAt !== undefined && !((key.start === undefined || key.start <= publishedAt) && (key.end === undefined || publishedAt <= key.end)))
       throw invalid(`The registry key was not valid when the version was published`, window(key), `${keyid} at ${publishedAt.toISOString()}`);
-    if (!verifies(message, key.publicKey, sig))
+    if (!already && !verifies(message, key.publicKey, sig))
       throw invalid(`The registry signature does not verify over ${spec}:${integrity}`, `a signature by ${keyid}`, sig);
   }
+  remember(document, keys, checked);
 
   return {signature: `verified`, keyId: signatures[0]!.keyid, ...signals};
 }
@@ -107,6 +112,19 @@ export function signedIntegrity(pkg: PackageRef, document: unknown, keys: Signat
   } catch {
     return null;
   }
+}
+
+/**
+ * Per version document (the object as parsed, never shared between packages), per key set: what its signatures were
+ * last verified over, with every keyid and sig. Anything else about the document, or another key set, verifies again.
+ */
+const verifiedSignatures = new WeakMap<object, WeakMap<SignatureKeys, string>>();
+
+function remember(document: object, keys: SignatureKeys, checked: string): void {
+  let byKeys = verifiedSignatures.get(document);
+  if (byKeys === undefined)
+    verifiedSignatures.set(document, byKeys = new WeakMap());
+  byKeys.set(keys, checked);
 }
 
 function verifies(message: Buffer, publicKey: KeyObject, sig: string): boolean {

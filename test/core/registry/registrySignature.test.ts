@@ -3,13 +3,23 @@ import type {KeyObject} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
 
-import {checkRegistrySignature, toSignatureKeys} from '../../../sources/core/registry/registrySignature';
+import {checkRegistrySignature, signedIntegrity, toSignatureKeys} from '../../../sources/core/registry/registrySignature';
 import type {RegistrySignatureInput} from '../../../sources/core/registry/registrySignature';
 import {parseRegistryKeys, parseSignatureKeys, SIGNATURE_KEY_USAGE} from '../../../sources/core/trust/registryKeys';
 import {createRegistryKey} from '../../authority/registryKey';
 import {FIXTURES_ROOT} from '../../helpers/fixtures';
+
+// Node's verify, counted: a signature already verified in this run over the same bytes is not verified again.
+const {verifyCalls} = vi.hoisted(() => ({verifyCalls: {count: 0}}));
+vi.mock(`node:crypto`, async original => {
+  const crypto = await original<typeof import('node:crypto')>();
+  return {...crypto, verify: (...args: Parameters<typeof crypto.verify>) => {
+    verifyCalls.count++;
+    return crypto.verify(...args);
+  }};
+});
 
 // The registry's ECDSA signature over `<name>@<version>:<integrity>`, checked against keys of the trust
 // material: a key made here plays npm's, listed in a keys.json the way npm lists its own.
@@ -139,5 +149,29 @@ describe(`registry signatures`, () => {
   it(`refuses a keys file whose signing key is not a public key`, () => {
     const [listed] = parseRegistryKeys(registryKey.keysJson, `keys.json`, SIGNATURE_KEY_USAGE);
     expect(codeOf(() => toSignatureKeys([{...listed!, spki: Buffer.from(`nope`)}], `keys.json`))).toBe(`TRUST_MATERIAL_INVALID`);
+  });
+  it(`verifies a document's signatures once: after signedIntegrity, only the key's window is judged again`, () => {
+    const doc = document();
+    expect(signedIntegrity(PKG, doc, keys)).toBe(SHA512);
+    const before = verifyCalls.count;
+    expect(checkRegistrySignature({package: PKG, tarballSha512: SHA512, document: doc, publishedAt: PUBLISHED, keys}).signature).toBe(`verified`);
+    expect(verifyCalls.count).toBe(before);
+    // The window still decides: a publish time before the key's start is refused.
+    expect(codeOf(() => checkRegistrySignature({package: PKG, tarballSha512: SHA512, document: doc, publishedAt: new Date(`2019-01-01T00:00:00Z`), keys}))).toBe(`REGISTRY_SIGNATURE_INVALID`);
+  });
+
+  it(`verifies again whatever changed since: a signature replaced in the same document, or another key set`, () => {
+    const doc = document();
+    expect(signedIntegrity(PKG, doc, keys)).toBe(SHA512);
+    const forger = generateKeyPairSync(`ec`, {namedCurve: `P-256`}).privateKey;
+    doc.dist.signatures = [signature(`${PKG.name}@${PKG.version}:${INTEGRITY}`, forger)];
+    expect(codeOf(() => checkRegistrySignature({package: PKG, tarballSha512: SHA512, document: doc, publishedAt: PUBLISHED, keys}))).toBe(`REGISTRY_SIGNATURE_INVALID`);
+
+    const genuine = document();
+    expect(signedIntegrity(PKG, genuine, keys)).toBe(SHA512);
+    const sameKeysAgain = toSignatureKeys(parseRegistryKeys(registryKey.keysJson, `keys.json`, SIGNATURE_KEY_USAGE), `keys.json`);
+    const before = verifyCalls.count;
+    expect(checkRegistrySignature({package: PKG, tarballSha512: SHA512, document: genuine, publishedAt: PUBLISHED, keys: sameKeysAgain}).signature).toBe(`verified`);
+    expect(verifyCalls.count).toBe(before + 1);
   });
 });
