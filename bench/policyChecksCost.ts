@@ -32,11 +32,11 @@ function verifiedAs(name: string): VerifiedProvenance {
   };
 }
 
-function medianMicros(run: () => void, count: number): number {
+function medianMicros(run: (round: number) => void, count: number): number {
   const rounds: Array<number> = [];
   for (let i = 0; i < ROUNDS; i++) {
     const start = process.cpuUsage();
-    run();
+    run(i);
     const used = process.cpuUsage(start);
     rounds.push((used.user + used.system) / count);
   }
@@ -60,9 +60,12 @@ export function policyChecksCost(count: number): {continuityMicros: number, sign
     const sig = sign(`sha256`, Buffer.from(`${verified.package.name}@${verified.package.version}:${integrity}`), privateKey).toString(`base64`);
     return {dist: {integrity, signatures: [{keyid: `SHA256:bench`, sig}]}, _npmUser: {name: `bench`}};
   });
-  const signatureMicros = medianMicros(() => {
+  // A document of its own each round, as each package's is parsed from its own response: a document whose
+  // signatures were verified once is not verified again, and would time nothing.
+  const perRound = Array.from({length: ROUNDS}, () => documents.map(document => structuredClone(document)));
+  const signatureMicros = medianMicros(round => {
     packages.forEach((verified, index) => {
-      if (checkRegistrySignature({package: verified.package, tarballSha512: verified.tarballSha512, document: documents[index], keys}).signature !== `verified`)
+      if (checkRegistrySignature({package: verified.package, tarballSha512: verified.tarballSha512, document: perRound[round]![index], keys}).signature !== `verified`)
         throw new Error(`Assertion failed: the signature verifies`);
     });
   }, count);
